@@ -1,0 +1,266 @@
+//! Builds the context a command runs in (terminal facts, configuration, the API
+//! client, the output format) and dispatches to the command.
+
+use std::cell::OnceCell;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use serde::Serialize;
+
+use crate::api::{ApiClient, ApiError, Settings};
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::config::{self, Config, Overrides, ProcessEnv};
+use crate::error::{exit, CliError};
+use crate::output::{self, Format, Row, Style};
+
+/// Parses the command line, runs the command, prints any error, returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version exit 0; usage errors exit 2 (clap's own code).
+            let _ = e.print();
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = std::io::stderr().write_all(e.render().as_bytes());
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let ctx = Context::new(cli.global);
+    match cli.command {
+        Command::Emulator(args) => args.run().map_err(CliError::from),
+        command => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| CliError::failure(format!("cannot start the async runtime: {e}")))?;
+            rt.block_on(crate::commands::dispatch(&ctx, command))
+        }
+    }
+}
+
+/// Terminal facts, decided once.
+#[derive(Debug, Clone, Copy)]
+pub struct Terminal {
+    pub stdin: bool,
+    pub stdout: bool,
+    pub stderr: bool,
+    /// Colour allowed: stdout is a terminal and NO_COLOR is not set.
+    pub color: bool,
+}
+
+impl Terminal {
+    pub fn detect() -> Self {
+        let stdout = std::io::stdout().is_terminal();
+        Terminal {
+            stdin: std::io::stdin().is_terminal(),
+            stdout,
+            stderr: std::io::stderr().is_terminal(),
+            color: stdout && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+/// Everything a command needs besides its own arguments.
+pub struct Context {
+    pub global: GlobalArgs,
+    pub term: Terminal,
+    config: OnceCell<Config>,
+}
+
+impl Context {
+    pub fn new(global: GlobalArgs) -> Self {
+        Context {
+            global,
+            term: Terminal::detect(),
+            config: OnceCell::new(),
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        self.global.output
+    }
+
+    /// The resolved configuration (read once, only by commands that need it).
+    pub fn config(&self) -> Result<&Config, CliError> {
+        if let Some(c) = self.config.get() {
+            return Ok(c);
+        }
+        let overrides = Overrides {
+            profile: self.global.profile.clone(),
+            host: self.global.host.clone(),
+        };
+        let home = dirs::home_dir();
+        let cfg = config::resolve(&overrides, &ProcessEnv, home.as_deref())?;
+        Ok(self.config.get_or_init(|| cfg))
+    }
+
+    /// An API client for the resolved workspace and credentials.
+    pub fn client(&self) -> Result<ApiClient, CliError> {
+        let cfg = self.config()?;
+        let host = cfg.host()?.to_string();
+        let auth = crate::auth::provider(cfg)?;
+        let mut settings = Settings::new(host);
+        settings.debug = self.global.debug;
+        let seconds = |flag: Option<f64>, key: &'static str| -> Result<Option<Duration>, CliError> {
+            let n = match flag {
+                Some(n) if n.is_finite() && n >= 0.0 => Some(n),
+                Some(_) => return Err(CliError::usage(format!("--{} takes a non-negative number of seconds", key.replace('_', "-")))),
+                None => cfg.number(key)?,
+            };
+            Ok(n.map(Duration::from_secs_f64))
+        };
+        if let Some(t) = seconds(self.global.timeout, "http_timeout_seconds")? {
+            settings.timeout = t;
+        }
+        if let Some(t) = seconds(self.global.retry_timeout, "retry_timeout_seconds")? {
+            settings.retry_timeout = t;
+        }
+        if let Some(r) = self.global.rate_limit.or(cfg.number("rate_limit")?) {
+            settings.rate_limit = r;
+        }
+        settings.skip_verify = cfg.flag("skip_verify")?;
+        if settings.skip_verify {
+            self.warn("skip_verify is set: TLS certificates are NOT verified; anyone on the network path can read your credentials");
+        }
+        ApiClient::new(settings, auth).map_err(|e| self.api_error(e, "cannot reach the workspace"))
+    }
+
+    /// Turns an API failure into the user's error: what we were doing, what the
+    /// server said, and a hint for the common cases.
+    pub fn api_error(&self, e: ApiError, doing: &str) -> CliError {
+        let code = e.exit_code();
+        let mut err = CliError::new(code, format!("{doing}: {e}"));
+        if code == exit::AUTH && matches!(e.status(), Some(401)) || e.error_code() == Some("UNAUTHENTICATED") || matches!(e.root(), ApiError::Auth(_)) {
+            err = err.with_hint(self.identity_hint());
+        } else if matches!(e.root(), ApiError::Transport(_)) {
+            err = err.with_hint("check the host and your network connection; --debug shows each request");
+        } else if e.status() == Some(403) && e.error_code() == Some("403") {
+            err = err.with_hint(self.identity_hint());
+        }
+        err
+    }
+
+    /// "which profile and host were used": the first thing to check after a 401.
+    fn identity_hint(&self) -> String {
+        let Some(cfg) = self.config.get() else {
+            return "check your credentials".into();
+        };
+        let host = cfg.get("host").unwrap_or("?");
+        let origin = match cfg.value("token").or(cfg.value("client_id")).or(cfg.value("username")) {
+            Some(v) => v.source.to_string(),
+            None => "no credential".into(),
+        };
+        format!("the credentials were rejected by {host} (credential from {origin}): check that they are valid and not expired")
+    }
+
+    /// Prints rows to stdout in the chosen format; an empty table prints `empty` on stderr.
+    pub fn print_rows<R: Row>(&self, rows: &[R], empty: &str) -> Result<(), CliError> {
+        let style = Style {
+            terminal: self.term.stdout,
+            color: self.term.color,
+        };
+        if rows.is_empty() && self.format() == Format::Table {
+            self.info(empty);
+            return Ok(());
+        }
+        write_stdout(&output::render(self.format(), rows, style))
+    }
+
+    /// Reports what a mutating command did: a JSON object or a CSV row on stdout,
+    /// or a sentence on stderr for tables (unless --quiet).
+    pub fn print_outcome(&self, outcome: &Outcome, sentence: &str) -> Result<(), CliError> {
+        match self.format() {
+            Format::Table => {
+                self.info(sentence);
+                Ok(())
+            }
+            Format::Json => write_stdout(&output::render_json(outcome)),
+            Format::Csv => {
+                let (headers, cells) = outcome.columns();
+                write_stdout(&output::render_csv(&headers, std::iter::once(cells)))
+            }
+        }
+    }
+
+    /// A confirmation or note for people, on stderr; silenced by --quiet.
+    pub fn info(&self, msg: &str) {
+        if !self.global.quiet {
+            eprintln!("{msg}");
+        }
+    }
+
+    /// A warning on stderr; never silenced.
+    pub fn warn(&self, msg: &str) {
+        eprintln!("warning: {msg}");
+    }
+}
+
+/// Writes data to stdout. A closed pipe (`| head`) is success, not a failure.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::failure(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// What a mutating command did, as printed with `-o json` / `-o csv`.
+#[derive(Debug, Default, Serialize)]
+pub struct Outcome {
+    /// created, deleted, stored, exists (already there), absent (already gone).
+    pub result: &'static str,
+    pub scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permission: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backend_type: Option<String>,
+    /// For put: `string` or `bytes`, and the value's size (never the value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<usize>,
+}
+
+impl Outcome {
+    pub fn new(result: &'static str, scope: &str) -> Self {
+        Outcome {
+            result,
+            scope: scope.to_string(),
+            ..Outcome::default()
+        }
+    }
+
+    /// The fields that are set, as CSV header and cells.
+    fn columns(&self) -> (Vec<&'static str>, Vec<String>) {
+        let value = serde_json::to_value(self).expect("outcome serializes");
+        let order = ["result", "scope", "key", "principal", "permission", "backend_type", "value_type", "bytes"];
+        let mut headers = Vec::new();
+        let mut cells = Vec::new();
+        for name in order {
+            if let Some(v) = value.get(name) {
+                headers.push(name);
+                cells.push(match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                });
+            }
+        }
+        (headers, cells)
+    }
+}

@@ -1,0 +1,183 @@
+//! The command line, declared with clap. Doc comments here ARE the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::Format;
+
+const EXAMPLES: &str = "\
+Examples:
+  dbsecrets list-scopes -p DEV
+  dbsecrets create-scope my-app-secrets -p DEV
+  dbsecrets put my-app-secrets api-key -p DEV            # prompts, input hidden
+  echo \"$TOKEN\" | dbsecrets put my-app-secrets api-key   # from standard input
+  dbsecrets list my-app-secrets -p DEV -o json           # keys only, never values
+  dbsecrets acls my-app-secrets -p DEV
+  dbsecrets emulator --port 8765                         # a local workspace to try things
+
+Configuration: the same ~/.databrickscfg profiles and DATABRICKS_* variables as the
+databricks CLI (DATABRICKS_HOST, DATABRICKS_TOKEN, DATABRICKS_CONFIG_PROFILE, ...).
+Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 not found, 4 not authenticated
+or not permitted, 5 already exists.";
+
+/// Manage Databricks secret scopes, secrets and scope ACLs.
+///
+/// Talks to the Databricks Secrets API 2.0 of the workspace that your
+/// ~/.databrickscfg profile or DATABRICKS_* environment names. Secret values are
+/// never printed.
+#[derive(Debug, Parser)]
+#[command(name = "dbsecrets", version, about, long_about, after_help = EXAMPLES, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags that every command takes, before or after the subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Profile of the config file (~/.databrickscfg) to use [env: DATABRICKS_CONFIG_PROFILE]
+    #[arg(short, long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Workspace URL, overriding DATABRICKS_HOST and the profile's host
+    #[arg(long, global = true, value_name = "URL")]
+    pub host: Option<String>,
+
+    /// Output format
+    #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+
+    /// Log each request to stderr (credentials and values masked)
+    #[arg(long, global = true)]
+    pub debug: bool,
+
+    /// Print no confirmations on stderr (errors are still printed)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Seconds to wait for one HTTP response [profile key: http_timeout_seconds; default 60]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    /// Seconds to keep retrying throttled or failed requests [profile key: retry_timeout_seconds; default 300]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub retry_timeout: Option<f64>,
+
+    /// Requests per second at most [profile key: rate_limit, env: DATABRICKS_RATE_LIMIT; default 15]
+    #[arg(long, global = true, value_name = "N")]
+    pub rate_limit: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List secret scopes: name, backend type and Key Vault DNS name
+    #[command(after_help = "Example:\n  dbsecrets list-scopes -p DEV -o json")]
+    ListScopes,
+
+    /// Create a Databricks-backed secret scope
+    #[command(after_help = "Examples:\n  dbsecrets create-scope my-app-secrets -p DEV\n  dbsecrets create-scope shared --initial-manage-principal users")]
+    CreateScope(CreateScopeArgs),
+
+    /// Delete a secret scope and every secret in it
+    #[command(after_help = "Example:\n  dbsecrets delete-scope my-app-secrets --yes -p DEV")]
+    DeleteScope(DeleteScopeArgs),
+
+    /// List the keys in a scope and when each was last updated (never the values)
+    #[command(after_help = "Example:\n  dbsecrets list my-app-secrets -p DEV -o csv")]
+    List(ScopeArg),
+
+    /// Add a secret, or overwrite an existing one
+    ///
+    /// The value comes from --value, --value-file, standard input when it is not a
+    /// terminal (one trailing newline removed), or a hidden prompt (asked twice).
+    #[command(after_help = "Examples:\n  dbsecrets put my-app-secrets db-password -p DEV          # prompts twice, input hidden\n  printf '%s' \"$TOKEN\" | dbsecrets put my-app-secrets api-key\n  dbsecrets put my-app-secrets tls-key --value-file key.pem")]
+    Put(PutArgs),
+
+    /// Delete a secret
+    #[command(after_help = "Example:\n  dbsecrets delete my-app-secrets api-key -p DEV")]
+    Delete(SecretArg),
+
+    /// List the ACLs of a scope: principal and permission
+    #[command(after_help = "Example:\n  dbsecrets acls my-app-secrets -p DEV")]
+    Acls(ScopeArg),
+
+    /// Run a local emulator of the Secrets API on 127.0.0.1, for trying dbsecrets and testing scripts
+    #[command(after_help = "Example:\n  dbsecrets emulator --port 8765 &\n  export DATABRICKS_HOST=http://127.0.0.1:8765 DATABRICKS_TOKEN=dev\n  dbsecrets create-scope demo")]
+    Emulator(crate::emulator::EmulatorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScopeArg {
+    /// Scope name
+    pub scope: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SecretArg {
+    /// Scope name
+    pub scope: String,
+    /// Secret key
+    pub key: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateScopeArgs {
+    /// Scope name: letters, digits, '-', '_', '.' and '@', at most 128 characters
+    pub scope: String,
+    /// Give MANAGE to this principal instead of to you; only `users` (all workspace users) is accepted
+    #[arg(long, value_name = "PRINCIPAL")]
+    pub initial_manage_principal: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteScopeArgs {
+    /// Scope name
+    pub scope: String,
+    /// Do not ask for confirmation (required when standard input is not a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PutArgs {
+    /// Scope name
+    pub scope: String,
+    /// Secret key: letters, digits, '-', '_' and '.', at most 128 characters
+    pub key: String,
+    /// The value, as text. Visible to other users of this machine (process list) and
+    /// kept in shell history: prefer standard input, --value-file or the prompt
+    #[arg(long, value_name = "V", conflicts_with = "value_file")]
+    pub value: Option<String>,
+    /// Read the value from a file, byte for byte (binary files are sent as bytes)
+    #[arg(long, value_name = "PATH")]
+    pub value_file: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_before_or_after() {
+        let a = Cli::try_parse_from(["dbsecrets", "-p", "DEV", "-o", "json", "list-scopes"]).unwrap();
+        let b = Cli::try_parse_from(["dbsecrets", "list-scopes", "-p", "DEV", "-o", "json"]).unwrap();
+        assert_eq!(a.global.profile.as_deref(), Some("DEV"));
+        assert_eq!(b.global.profile.as_deref(), Some("DEV"));
+        assert_eq!(b.global.output, Format::Json);
+    }
+
+    #[test]
+    fn value_and_value_file_conflict() {
+        let e = Cli::try_parse_from(["dbsecrets", "put", "s", "k", "--value", "v", "--value-file", "f"]).unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+}
