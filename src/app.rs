@@ -39,6 +39,23 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let ctx = Context::new(cli.global);
     match cli.command {
         Command::Emulator(args) => args.run().map_err(CliError::from),
+        Command::Completions(args) => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                args.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "dbsecrets",
+                &mut out,
+            );
+            write_stdout(&out)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| CliError::failure(format!("cannot render the manual page: {e}")))?;
+            write_stdout(&out)
+        }
         command => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -112,14 +129,20 @@ impl Context {
         let auth = crate::auth::provider(cfg)?;
         let mut settings = Settings::new(host);
         settings.debug = self.global.debug;
-        let seconds = |flag: Option<f64>, key: &'static str| -> Result<Option<Duration>, CliError> {
-            let n = match flag {
-                Some(n) if n.is_finite() && n >= 0.0 => Some(n),
-                Some(_) => return Err(CliError::usage(format!("--{} takes a non-negative number of seconds", key.replace('_', "-")))),
-                None => cfg.number(key)?,
+        let seconds =
+            |flag: Option<f64>, key: &'static str| -> Result<Option<Duration>, CliError> {
+                let n = match flag {
+                    Some(n) if n.is_finite() && n >= 0.0 => Some(n),
+                    Some(_) => {
+                        return Err(CliError::usage(format!(
+                            "--{} takes a non-negative number of seconds",
+                            key.replace('_', "-")
+                        )))
+                    }
+                    None => cfg.number(key)?,
+                };
+                Ok(n.map(Duration::from_secs_f64))
             };
-            Ok(n.map(Duration::from_secs_f64))
-        };
         if let Some(t) = seconds(self.global.timeout, "http_timeout_seconds")? {
             settings.timeout = t;
         }
@@ -141,10 +164,15 @@ impl Context {
     pub fn api_error(&self, e: ApiError, doing: &str) -> CliError {
         let code = e.exit_code();
         let mut err = CliError::new(code, format!("{doing}: {e}"));
-        if code == exit::AUTH && matches!(e.status(), Some(401)) || e.error_code() == Some("UNAUTHENTICATED") || matches!(e.root(), ApiError::Auth(_)) {
+        if code == exit::AUTH && matches!(e.status(), Some(401))
+            || e.error_code() == Some("UNAUTHENTICATED")
+            || matches!(e.root(), ApiError::Auth(_))
+        {
             err = err.with_hint(self.identity_hint());
         } else if matches!(e.root(), ApiError::Transport(_)) {
-            err = err.with_hint("check the host and your network connection; --debug shows each request");
+            err = err.with_hint(
+                "check the host and your network connection; --debug shows each request",
+            );
         } else if e.status() == Some(403) && e.error_code() == Some("403") {
             err = err.with_hint(self.identity_hint());
         }
@@ -157,19 +185,28 @@ impl Context {
             return "check your credentials".into();
         };
         let host = cfg.get("host").unwrap_or("?");
-        let origin = match cfg.value("token").or(cfg.value("client_id")).or(cfg.value("username")) {
+        let origin = match cfg
+            .value("token")
+            .or(cfg.value("client_id"))
+            .or(cfg.value("username"))
+        {
             Some(v) => v.source.to_string(),
             None => "no credential".into(),
         };
         format!("the credentials were rejected by {host} (credential from {origin}): check that they are valid and not expired")
     }
 
-    /// Prints rows to stdout in the chosen format; an empty table prints `empty` on stderr.
-    pub fn print_rows<R: Row>(&self, rows: &[R], empty: &str) -> Result<(), CliError> {
-        let style = Style {
+    /// How tables look on this stdout.
+    pub fn style(&self) -> Style {
+        Style {
             terminal: self.term.stdout,
             color: self.term.color,
-        };
+        }
+    }
+
+    /// Prints rows to stdout in the chosen format; an empty table prints `empty` on stderr.
+    pub fn print_rows<R: Row>(&self, rows: &[R], empty: &str) -> Result<(), CliError> {
+        let style = self.style();
         if rows.is_empty() && self.format() == Format::Table {
             self.info(empty);
             return Ok(());
@@ -212,7 +249,9 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::failure(format!("cannot write to standard output: {e}"))),
+        Err(e) => Err(CliError::failure(format!(
+            "cannot write to standard output: {e}"
+        ))),
     }
 }
 
@@ -249,7 +288,16 @@ impl Outcome {
     /// The fields that are set, as CSV header and cells.
     fn columns(&self) -> (Vec<&'static str>, Vec<String>) {
         let value = serde_json::to_value(self).expect("outcome serializes");
-        let order = ["result", "scope", "key", "principal", "permission", "backend_type", "value_type", "bytes"];
+        let order = [
+            "result",
+            "scope",
+            "key",
+            "principal",
+            "permission",
+            "backend_type",
+            "value_type",
+            "bytes",
+        ];
         let mut headers = Vec::new();
         let mut cells = Vec::new();
         for name in order {

@@ -77,35 +77,93 @@ pub enum Command {
     #[command(after_help = "Example:\n  dbsecrets list-scopes -p DEV -o json")]
     ListScopes,
 
-    /// Create a Databricks-backed secret scope
-    #[command(after_help = "Examples:\n  dbsecrets create-scope my-app-secrets -p DEV\n  dbsecrets create-scope shared --initial-manage-principal users")]
+    /// Create a secret scope (Databricks-backed, or backed by Azure Key Vault)
+    #[command(
+        after_help = "Examples:\n  dbsecrets create-scope my-app-secrets -p DEV\n  dbsecrets create-scope my-app-secrets --if-not-exists      # safe to run twice\n  dbsecrets create-scope shared --initial-manage-principal users\n  dbsecrets create-scope kv --backend azure-keyvault \\\n      --resource-id /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/NAME \\\n      --dns-name https://NAME.vault.azure.net/"
+    )]
     CreateScope(CreateScopeArgs),
 
     /// Delete a secret scope and every secret in it
-    #[command(after_help = "Example:\n  dbsecrets delete-scope my-app-secrets --yes -p DEV")]
+    #[command(
+        after_help = "Examples:\n  dbsecrets delete-scope my-app-secrets --yes -p DEV\n  dbsecrets delete-scope my-app-secrets --yes --if-exists   # safe to run twice"
+    )]
     DeleteScope(DeleteScopeArgs),
 
     /// List the keys in a scope and when each was last updated (never the values)
-    #[command(after_help = "Example:\n  dbsecrets list my-app-secrets -p DEV -o csv")]
+    #[command(
+        visible_alias = "list-secrets",
+        after_help = "Example:\n  dbsecrets list my-app-secrets -p DEV -o csv"
+    )]
     List(ScopeArg),
 
     /// Add a secret, or overwrite an existing one
     ///
     /// The value comes from --value, --value-file, standard input when it is not a
     /// terminal (one trailing newline removed), or a hidden prompt (asked twice).
-    #[command(after_help = "Examples:\n  dbsecrets put my-app-secrets db-password -p DEV          # prompts twice, input hidden\n  printf '%s' \"$TOKEN\" | dbsecrets put my-app-secrets api-key\n  dbsecrets put my-app-secrets tls-key --value-file key.pem")]
+    #[command(
+        visible_alias = "put-secret",
+        after_help = "Examples:\n  dbsecrets put my-app-secrets db-password -p DEV          # prompts twice, input hidden\n  printf '%s' \"$TOKEN\" | dbsecrets put my-app-secrets api-key\n  dbsecrets put my-app-secrets tls-key --value-file key.pem"
+    )]
     Put(PutArgs),
 
+    /// Print a secret's value (the only command that ever outputs a value)
+    ///
+    /// The value's bytes go to stdout exactly, with a newline added only on a
+    /// terminal, so `$(dbsecrets get s k)` and `> file` are exact. Some workspaces
+    /// only allow reading values from a notebook or job: there, use
+    /// dbutils.secrets.get(scope=..., key=...).
+    #[command(
+        visible_alias = "get-secret",
+        after_help = "Examples:\n  dbsecrets get my-app-secrets api-key > api-key.txt\n  export API_KEY=\"$(dbsecrets get my-app-secrets api-key)\"\n  dbsecrets get my-app-secrets api-key -o json"
+    )]
+    Get(SecretArg),
+
     /// Delete a secret
-    #[command(after_help = "Example:\n  dbsecrets delete my-app-secrets api-key -p DEV")]
-    Delete(SecretArg),
+    #[command(
+        visible_alias = "delete-secret",
+        after_help = "Examples:\n  dbsecrets delete my-app-secrets api-key -p DEV\n  dbsecrets delete my-app-secrets api-key --if-exists       # safe to run twice"
+    )]
+    Delete(DeleteArgs),
 
     /// List the ACLs of a scope: principal and permission
-    #[command(after_help = "Example:\n  dbsecrets acls my-app-secrets -p DEV")]
+    #[command(
+        visible_alias = "list-acls",
+        after_help = "Example:\n  dbsecrets acls my-app-secrets -p DEV"
+    )]
     Acls(ScopeArg),
 
+    /// Grant a principal READ, WRITE or MANAGE on a scope (replaces its current permission)
+    #[command(
+        after_help = "Examples:\n  dbsecrets put-acl my-app-secrets users READ              # every workspace user may read\n  dbsecrets put-acl my-app-secrets data-engineers WRITE\n  dbsecrets put-acl my-app-secrets 6f1c…-app-id MANAGE     # a service principal"
+    )]
+    PutAcl(PutAclArgs),
+
+    /// Show the permission one principal has on a scope
+    #[command(after_help = "Example:\n  dbsecrets get-acl my-app-secrets users")]
+    GetAcl(AclArgs),
+
+    /// Remove a principal's ACL from a scope
+    #[command(
+        after_help = "Examples:\n  dbsecrets delete-acl my-app-secrets data-engineers\n  dbsecrets delete-acl my-app-secrets data-engineers --if-exists"
+    )]
+    DeleteAcl(DeleteAclArgs),
+
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  dbsecrets completions bash > ~/.local/share/bash-completion/completions/dbsecrets\n  dbsecrets completions zsh > \"${fpath[1]}/_dbsecrets\"\n  dbsecrets completions fish > ~/.config/fish/completions/dbsecrets.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff)
+    #[command(
+        after_help = "Example:\n  dbsecrets man > ~/.local/share/man/man1/dbsecrets.1 && man dbsecrets"
+    )]
+    Man,
+
     /// Run a local emulator of the Secrets API on 127.0.0.1, for trying dbsecrets and testing scripts
-    #[command(after_help = "Example:\n  dbsecrets emulator --port 8765 &\n  export DATABRICKS_HOST=http://127.0.0.1:8765 DATABRICKS_TOKEN=dev\n  dbsecrets create-scope demo")]
+    #[command(
+        after_help = "Example:\n  dbsecrets emulator --port 8765 &\n  export DATABRICKS_HOST=http://127.0.0.1:8765 DATABRICKS_TOKEN=dev\n  dbsecrets create-scope demo"
+    )]
     Emulator(crate::emulator::EmulatorArgs),
 }
 
@@ -123,6 +181,15 @@ pub struct SecretArg {
     pub key: String,
 }
 
+/// The backend of a new scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backend {
+    /// Secrets stored by Databricks (the default)
+    Databricks,
+    /// A read-only view of an Azure Key Vault (needs --resource-id and --dns-name, and an Azure AD login)
+    AzureKeyvault,
+}
+
 #[derive(Debug, Args)]
 pub struct CreateScopeArgs {
     /// Scope name: letters, digits, '-', '_', '.' and '@', at most 128 characters
@@ -130,6 +197,18 @@ pub struct CreateScopeArgs {
     /// Give MANAGE to this principal instead of to you; only `users` (all workspace users) is accepted
     #[arg(long, value_name = "PRINCIPAL")]
     pub initial_manage_principal: Option<String>,
+    /// Where the secrets live
+    #[arg(long, value_enum, default_value_t = Backend::Databricks)]
+    pub backend: Backend,
+    /// Azure resource id of the Key Vault (with --backend azure-keyvault)
+    #[arg(long, value_name = "ID")]
+    pub resource_id: Option<String>,
+    /// DNS name of the Key Vault, e.g. https://NAME.vault.azure.net/ (with --backend azure-keyvault)
+    #[arg(long, value_name = "URL")]
+    pub dns_name: Option<String>,
+    /// Succeed (exit 0) when the scope already exists
+    #[arg(long)]
+    pub if_not_exists: bool,
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +218,9 @@ pub struct DeleteScopeArgs {
     /// Do not ask for confirmation (required when standard input is not a terminal)
     #[arg(short, long)]
     pub yes: bool,
+    /// Succeed (exit 0) when the scope does not exist
+    #[arg(long)]
+    pub if_exists: bool,
 }
 
 #[derive(Debug, Args)]
@@ -149,11 +231,81 @@ pub struct PutArgs {
     pub key: String,
     /// The value, as text. Visible to other users of this machine (process list) and
     /// kept in shell history: prefer standard input, --value-file or the prompt
-    #[arg(long, value_name = "V", conflicts_with = "value_file")]
-    pub value: Option<String>,
+    #[arg(
+        long,
+        visible_alias = "string-value",
+        value_name = "V",
+        conflicts_with = "value_file"
+    )]
+    pub value: Option<Redacted>,
     /// Read the value from a file, byte for byte (binary files are sent as bytes)
     #[arg(long, value_name = "PATH")]
     pub value_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Scope name
+    pub scope: String,
+    /// Secret key
+    pub key: String,
+    /// Succeed (exit 0) when the secret (or its scope) does not exist
+    #[arg(long)]
+    pub if_exists: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AclArgs {
+    /// Scope name
+    pub scope: String,
+    /// User name, service principal application id, or group name (`users` is every workspace user)
+    pub principal: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PutAclArgs {
+    /// Scope name
+    pub scope: String,
+    /// User name, service principal application id, or group name (`users` is every workspace user)
+    pub principal: String,
+    /// READ (list and read secrets), WRITE (also put and delete) or MANAGE (also change ACLs); any case
+    pub permission: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteAclArgs {
+    /// Scope name
+    pub scope: String,
+    /// User name, service principal application id, or group name
+    pub principal: String,
+    /// Succeed (exit 0) when the principal has no ACL on the scope
+    #[arg(long)]
+    pub if_exists: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// A command-line string that is a secret: its Debug output is masked, so that
+/// logging parsed arguments can never show it.
+#[derive(Clone)]
+pub struct Redacted(pub String);
+
+impl std::str::FromStr for Redacted {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Redacted(s.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(redacted)")
+    }
 }
 
 #[cfg(test)]
@@ -168,16 +320,59 @@ mod tests {
 
     #[test]
     fn global_flags_before_or_after() {
-        let a = Cli::try_parse_from(["dbsecrets", "-p", "DEV", "-o", "json", "list-scopes"]).unwrap();
-        let b = Cli::try_parse_from(["dbsecrets", "list-scopes", "-p", "DEV", "-o", "json"]).unwrap();
+        let a =
+            Cli::try_parse_from(["dbsecrets", "-p", "DEV", "-o", "json", "list-scopes"]).unwrap();
+        let b =
+            Cli::try_parse_from(["dbsecrets", "list-scopes", "-p", "DEV", "-o", "json"]).unwrap();
         assert_eq!(a.global.profile.as_deref(), Some("DEV"));
         assert_eq!(b.global.profile.as_deref(), Some("DEV"));
         assert_eq!(b.global.output, Format::Json);
     }
 
     #[test]
+    fn official_cli_aliases() {
+        for (alias, name) in [
+            ("list-secrets", "list"),
+            ("put-secret", "put"),
+            ("delete-secret", "delete"),
+            ("get-secret", "get"),
+            ("list-acls", "acls"),
+        ] {
+            let mut argv = vec!["dbsecrets", alias, "s"];
+            if matches!(name, "put" | "delete" | "get") {
+                argv.push("k");
+            }
+            let cli = Cli::try_parse_from(&argv).unwrap_or_else(|e| panic!("{alias}: {e}"));
+            let debug = format!("{:?}", cli.command);
+            assert!(
+                debug.to_lowercase().starts_with(name),
+                "{alias} parsed as {debug}"
+            );
+        }
+        let cli = Cli::try_parse_from(["dbsecrets", "put-secret", "s", "k", "--string-value", "v"])
+            .unwrap();
+        match cli.command {
+            Command::Put(p) => {
+                assert_eq!(p.value.as_ref().map(|v| v.0.as_str()), Some("v"));
+                assert!(!format!("{p:?}").contains("\"v\""));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn value_and_value_file_conflict() {
-        let e = Cli::try_parse_from(["dbsecrets", "put", "s", "k", "--value", "v", "--value-file", "f"]).unwrap_err();
+        let e = Cli::try_parse_from([
+            "dbsecrets",
+            "put",
+            "s",
+            "k",
+            "--value",
+            "v",
+            "--value-file",
+            "f",
+        ])
+        .unwrap_err();
         assert_eq!(e.kind(), clap::error::ErrorKind::ArgumentConflict);
     }
 }

@@ -49,18 +49,43 @@ pub const ATTRIBUTES: &[Attribute] = &[
     attr("username", &["DATABRICKS_USERNAME"], Some("basic"), false),
     attr("password", &["DATABRICKS_PASSWORD"], Some("basic"), true),
     attr("client_id", &["DATABRICKS_CLIENT_ID"], Some("oauth"), false),
-    attr("client_secret", &["DATABRICKS_CLIENT_SECRET"], Some("oauth"), true),
+    attr(
+        "client_secret",
+        &["DATABRICKS_CLIENT_SECRET"],
+        Some("oauth"),
+        true,
+    ),
     attr("auth_type", &["DATABRICKS_AUTH_TYPE"], None, false),
     attr("account_id", &["DATABRICKS_ACCOUNT_ID"], None, false),
-    attr("azure_workspace_resource_id", &["DATABRICKS_AZURE_RESOURCE_ID"], Some("azure"), false),
+    attr(
+        "azure_workspace_resource_id",
+        &["DATABRICKS_AZURE_RESOURCE_ID"],
+        Some("azure"),
+        false,
+    ),
     attr("azure_client_id", &["ARM_CLIENT_ID"], Some("azure"), false),
-    attr("azure_client_secret", &["ARM_CLIENT_SECRET"], Some("azure"), true),
+    attr(
+        "azure_client_secret",
+        &["ARM_CLIENT_SECRET"],
+        Some("azure"),
+        true,
+    ),
     attr("azure_tenant_id", &["ARM_TENANT_ID"], Some("azure"), false),
     attr("azure_use_msi", &["ARM_USE_MSI"], Some("azure"), false),
     attr("azure_environment", &["ARM_ENVIRONMENT"], None, false),
     attr("oidc_token", &["DATABRICKS_OIDC_TOKEN"], Some("oidc"), true),
-    attr("oidc_token_env", &["DATABRICKS_OIDC_TOKEN_ENV"], None, false),
-    attr("oidc_token_filepath", &["DATABRICKS_OIDC_TOKEN_FILEPATH"], Some("oidc"), false),
+    attr(
+        "oidc_token_env",
+        &["DATABRICKS_OIDC_TOKEN_ENV"],
+        None,
+        false,
+    ),
+    attr(
+        "oidc_token_filepath",
+        &["DATABRICKS_OIDC_TOKEN_FILEPATH"],
+        Some("oidc"),
+        false,
+    ),
     attr("discovery_url", &["DATABRICKS_DISCOVERY_URL"], None, false),
     attr("databricks_cli_path", &["DATABRICKS_CLI_PATH"], None, false),
     attr("http_timeout_seconds", &[], None, false),
@@ -271,11 +296,20 @@ impl Config {
 
     /// A sentence naming every place that was searched, for error messages.
     pub fn looked_at(&self) -> String {
-        let mut parts = vec!["flags".to_string(), "the environment (DATABRICKS_HOST, DATABRICKS_TOKEN, DATABRICKS_CONFIG_PROFILE, …)".to_string()];
+        let mut parts = vec![
+            "flags".to_string(),
+            "the environment (DATABRICKS_HOST, DATABRICKS_TOKEN, DATABRICKS_CONFIG_PROFILE, …)"
+                .to_string(),
+        ];
         if self.file_read {
             match &self.profile {
-                Some((p, _)) => parts.push(format!("profile [{p}] of {}", self.config_file.display())),
-                None => parts.push(format!("{} (no profile selected)", self.config_file.display())),
+                Some((p, _)) => {
+                    parts.push(format!("profile [{p}] of {}", self.config_file.display()))
+                }
+                None => parts.push(format!(
+                    "{} (no profile selected)",
+                    self.config_file.display()
+                )),
             }
         } else {
             parts.push(format!(
@@ -349,7 +383,11 @@ pub fn config_file_path(env: &dyn Env, home: Option<&Path>) -> PathBuf {
 }
 
 /// Resolves the configuration from flags, the environment and the config file.
-pub fn resolve(overrides: &Overrides, env: &dyn Env, home: Option<&Path>) -> Result<Config, ConfigError> {
+pub fn resolve(
+    overrides: &Overrides,
+    env: &dyn Env,
+    home: Option<&Path>,
+) -> Result<Config, ConfigError> {
     let mut cfg = Config {
         config_file: config_file_path(env, home),
         ..Config::default()
@@ -438,7 +476,12 @@ fn load_profile(cfg: &mut Config, asked: Option<(String, Source)>) -> Result<(),
                 .sections
                 .get("DEFAULT")
                 .filter(|keys| !keys.is_empty())
-                .map(|_| ("DEFAULT".to_string(), Source::Default("the DEFAULT profile"))),
+                .map(|_| {
+                    (
+                        "DEFAULT".to_string(),
+                        Source::Default("the DEFAULT profile"),
+                    )
+                }),
         },
     };
     let Some((name, why)) = chosen else {
@@ -511,7 +554,8 @@ impl ConfigFile {
             enabled_escape: false,
             ..ParseOption::default()
         };
-        let ini = Ini::load_from_str_opt(text, opt).map_err(|e| ParseProblem::Syntax(e.to_string()))?;
+        let ini =
+            Ini::load_from_str_opt(text, opt).map_err(|e| ParseProblem::Syntax(e.to_string()))?;
         let mut file = ConfigFile::default();
         for (section, props) in ini.iter() {
             let Some(section) = section else {
@@ -554,9 +598,15 @@ pub fn normalize_host(raw: &str) -> Result<String, String> {
     };
     let url = reqwest::Url::parse(&with_scheme).map_err(|e| e.to_string())?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("the scheme must be https (or http for a local emulator), not {}", url.scheme()));
+        return Err(format!(
+            "the scheme must be https (or http for a local emulator), not {}",
+            url.scheme()
+        ));
     }
-    let host = url.host_str().filter(|h| !h.is_empty()).ok_or("it has no host name")?;
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or("it has no host name")?;
     Ok(match url.port() {
         Some(port) => format!("{}://{host}:{port}", url.scheme()),
         None => format!("{}://{host}", url.scheme()),
@@ -568,17 +618,35 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn host_normalization() {
         let cases = [
-            ("adb-1.2.azuredatabricks.net", "https://adb-1.2.azuredatabricks.net"),
-            ("https://adb-1.2.azuredatabricks.net/?o=123#job/1", "https://adb-1.2.azuredatabricks.net"),
-            ("https://x.cloud.databricks.com/", "https://x.cloud.databricks.com"),
-            ("https://x.cloud.databricks.com:443/path", "https://x.cloud.databricks.com"),
-            ("https://x.cloud.databricks.com:8443", "https://x.cloud.databricks.com:8443"),
+            (
+                "adb-1.2.azuredatabricks.net",
+                "https://adb-1.2.azuredatabricks.net",
+            ),
+            (
+                "https://adb-1.2.azuredatabricks.net/?o=123#job/1",
+                "https://adb-1.2.azuredatabricks.net",
+            ),
+            (
+                "https://x.cloud.databricks.com/",
+                "https://x.cloud.databricks.com",
+            ),
+            (
+                "https://x.cloud.databricks.com:443/path",
+                "https://x.cloud.databricks.com",
+            ),
+            (
+                "https://x.cloud.databricks.com:8443",
+                "https://x.cloud.databricks.com:8443",
+            ),
             ("http://127.0.0.1:8080/api", "http://127.0.0.1:8080"),
             ("http://[::1]:9000", "http://[::1]:9000"),
         ];
@@ -618,17 +686,26 @@ mod tests {
     fn env_beats_profile_even_when_profile_is_named() {
         let (_d, home) = write_cfg("[DEV]\nhost = https://dev.example\ntoken = from-file\n");
         let e = env(&[("DATABRICKS_TOKEN", "from-env")]);
-        let o = Overrides { profile: Some("DEV".into()), host: None };
+        let o = Overrides {
+            profile: Some("DEV".into()),
+            host: None,
+        };
         let c = resolve(&o, &e, Some(&home)).unwrap();
         assert_eq!(c.get("token"), Some("from-env"));
         assert_eq!(c.get("host"), Some("https://dev.example"));
-        assert_eq!(c.value("token").unwrap().source, Source::Env("DATABRICKS_TOKEN".into()));
+        assert_eq!(
+            c.value("token").unwrap().source,
+            Source::Env("DATABRICKS_TOKEN".into())
+        );
     }
 
     #[test]
     fn default_is_not_inherited() {
         let (_d, home) = write_cfg("[DEFAULT]\ntoken = t\n[DEV]\nhost = https://dev\n");
-        let o = Overrides { profile: Some("DEV".into()), host: None };
+        let o = Overrides {
+            profile: Some("DEV".into()),
+            host: None,
+        };
         let c = resolve(&o, &env(&[]), Some(&home)).unwrap();
         assert_eq!(c.get("token"), None);
     }
@@ -636,7 +713,10 @@ mod tests {
     #[test]
     fn env_only_skips_the_file() {
         let (_d, home) = write_cfg("[DEFAULT]\nhost = https://file\nusername = u\n");
-        let e = env(&[("DATABRICKS_HOST", "https://env"), ("DATABRICKS_TOKEN", "t")]);
+        let e = env(&[
+            ("DATABRICKS_HOST", "https://env"),
+            ("DATABRICKS_TOKEN", "t"),
+        ]);
         let c = resolve(&Overrides::default(), &e, Some(&home)).unwrap();
         assert!(!c.file_read);
         assert_eq!(c.get("username"), None);
@@ -659,10 +739,19 @@ mod tests {
     #[test]
     fn missing_profile_lists_the_others() {
         let (_d, home) = write_cfg("[a]\nhost=x\n[b]\nhost=y\n");
-        let o = Overrides { profile: Some("PROD".into()), host: None };
+        let o = Overrides {
+            profile: Some("PROD".into()),
+            host: None,
+        };
         let err = resolve(&o, &env(&[]), Some(&home)).unwrap_err();
-        assert!(err.to_string().contains("has no PROD profile configured"), "{err}");
-        assert_eq!(err.hint().unwrap(), "profiles in the file: a, b; pick one with -p/--profile");
+        assert!(
+            err.to_string().contains("has no PROD profile configured"),
+            "{err}"
+        );
+        assert_eq!(
+            err.hint().unwrap(),
+            "profiles in the file: a, b; pick one with -p/--profile"
+        );
     }
 
     #[test]
@@ -670,22 +759,35 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("custom.cfg");
         std::fs::write(&p, "[X]\nhost = h.example\ntoken = t\n").unwrap();
-        let e = env(&[("DATABRICKS_CONFIG_FILE", p.to_str().unwrap()), ("DATABRICKS_CONFIG_PROFILE", "X")]);
+        let e = env(&[
+            ("DATABRICKS_CONFIG_FILE", p.to_str().unwrap()),
+            ("DATABRICKS_CONFIG_PROFILE", "X"),
+        ]);
         let c = resolve(&Overrides::default(), &e, None).unwrap();
         assert_eq!(c.get("host"), Some("https://h.example"));
-        assert_eq!(c.profile.unwrap().1, Source::Env("DATABRICKS_CONFIG_PROFILE".into()));
+        assert_eq!(
+            c.profile.unwrap().1,
+            Source::Env("DATABRICKS_CONFIG_PROFILE".into())
+        );
     }
 
     #[test]
     fn methods_present_sorted() {
-        let e = env(&[("DATABRICKS_HOST", "h"), ("DATABRICKS_TOKEN", "t"), ("DATABRICKS_CLIENT_ID", "c")]);
+        let e = env(&[
+            ("DATABRICKS_HOST", "h"),
+            ("DATABRICKS_TOKEN", "t"),
+            ("DATABRICKS_CLIENT_ID", "c"),
+        ]);
         let c = resolve(&Overrides::default(), &e, None).unwrap();
         assert_eq!(c.methods_present(), vec!["oauth", "pat"]);
     }
 
     #[test]
     fn debug_never_shows_values() {
-        let e = env(&[("DATABRICKS_HOST", "h"), ("DATABRICKS_TOKEN", "dapi-SECRET")]);
+        let e = env(&[
+            ("DATABRICKS_HOST", "h"),
+            ("DATABRICKS_TOKEN", "dapi-SECRET"),
+        ]);
         let c = resolve(&Overrides::default(), &e, None).unwrap();
         assert!(!format!("{c:?}").contains("dapi-SECRET"));
     }

@@ -115,7 +115,10 @@ mod tests {
     #[test]
     fn render_is_one_or_two_lines() {
         let e = CliError::failure("boom\nsecond line\x1b[31m").with_hint("try again");
-        assert_eq!(e.render(), "error: boom second line [31m\nhint: try again\n");
+        assert_eq!(
+            e.render(),
+            "error: boom second line [31m\nhint: try again\n"
+        );
         assert_eq!(CliError::usage("x").render(), "error: x\n");
     }
 

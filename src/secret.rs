@@ -62,7 +62,10 @@ mod tests {
 
     #[test]
     fn utf8_is_text_and_binary_is_bytes() {
-        assert!(matches!(SecretValue::from_bytes(b"hello".to_vec()), SecretValue::Text(_)));
+        assert!(matches!(
+            SecretValue::from_bytes(b"hello".to_vec()),
+            SecretValue::Text(_)
+        ));
         let v = SecretValue::from_bytes(vec![0xff, 0x00, 0x01]);
         assert!(matches!(v, SecretValue::Bytes(_)));
         assert_eq!(v.to_base64().expose_secret(), "/wAB");

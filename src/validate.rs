@@ -23,7 +23,9 @@ fn check(kind: &str, name: &str, extra: &[char], allowed: &str) -> Result<(), Cl
     } else {
         let bad = name
             .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') || extra.contains(c)))
+            .find(|c| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') || extra.contains(c))
+            })
             .unwrap_or(' ');
         format!("contains {bad:?}")
     };
@@ -34,7 +36,12 @@ fn check(kind: &str, name: &str, extra: &[char], allowed: &str) -> Result<(), Cl
 
 /// Scope names: letters, digits, `-`, `_`, `.` and `@`, 1 to 128 characters.
 pub fn scope(name: &str) -> Result<(), CliError> {
-    check("scope", name, &['@'], "letters, digits, '-', '_', '.' and '@'")
+    check(
+        "scope",
+        name,
+        &['@'],
+        "letters, digits, '-', '_', '.' and '@'",
+    )
 }
 
 /// Secret keys: letters, digits, `-`, `_` and `.`, 1 to 128 characters.
@@ -65,7 +72,9 @@ pub fn permission(p: &str) -> Result<&'static str, CliError> {
 /// A secret value must be non-empty and at most 128 KiB.
 pub fn value_len(len: usize) -> Result<(), CliError> {
     if len == 0 {
-        return Err(CliError::usage("the secret value is empty: an empty secret is refused"));
+        return Err(CliError::usage(
+            "the secret value is empty: an empty secret is refused",
+        ));
     }
     if len > MAX_VALUE_BYTES {
         return Err(CliError::usage(format!(
@@ -87,7 +96,11 @@ mod tests {
         for bad in ["", "has space", "slash/", "ünïcode", &"x".repeat(129)] {
             let err = scope(bad).unwrap_err();
             assert_eq!(err.code, 2);
-            assert!(err.message.starts_with("invalid scope name"), "{}", err.message);
+            assert!(
+                err.message.starts_with("invalid scope name"),
+                "{}",
+                err.message
+            );
         }
     }
 

@@ -11,7 +11,7 @@ use crate::validate;
 
 /// The inputs of `put` that decide the value.
 pub struct ValueSource<'a> {
-    pub value: Option<String>,
+    pub value: Option<crate::cli::Redacted>,
     pub value_file: Option<&'a Path>,
     pub stdin_is_terminal: bool,
     /// Shown in the prompt, e.g. `my-scope/api-key`.
@@ -21,10 +21,14 @@ pub struct ValueSource<'a> {
 /// Reads the value and checks it: non-empty, at most 128 KiB.
 pub fn read(src: ValueSource<'_>) -> Result<SecretValue, CliError> {
     let value = if let Some(v) = src.value {
-        SecretValue::text(v)
+        SecretValue::text(v.0)
     } else if let Some(path) = src.value_file {
         let bytes = std::fs::read(path).map_err(|e| {
-            CliError::usage(format!("cannot read the value file {}: {}", path.display(), io_reason(&e)))
+            CliError::usage(format!(
+                "cannot read the value file {}: {}",
+                path.display(),
+                io_reason(&e)
+            ))
         })?;
         SecretValue::from_bytes(bytes)
     } else if !src.stdin_is_terminal {
@@ -32,7 +36,12 @@ pub fn read(src: ValueSource<'_>) -> Result<SecretValue, CliError> {
         std::io::stdin()
             .lock()
             .read_to_end(&mut bytes)
-            .map_err(|e| CliError::usage(format!("cannot read the value from standard input: {}", io_reason(&e))))?;
+            .map_err(|e| {
+                CliError::usage(format!(
+                    "cannot read the value from standard input: {}",
+                    io_reason(&e)
+                ))
+            })?;
         if bytes.is_empty() {
             return Err(CliError::usage("no value given: standard input is empty")
                 .with_hint("pass --value, --value-file, or pipe the value in (e.g. printf '%s' \"$TOKEN\" | dbsecrets put SCOPE KEY)"));
@@ -57,12 +66,19 @@ pub fn strip_one_newline(mut bytes: Vec<u8>) -> Vec<u8> {
 
 fn prompt_twice(label: &str) -> Result<SecretValue, CliError> {
     let ask = |prompt: String| {
-        rpassword::prompt_password(prompt).map_err(|e| CliError::usage(format!("cannot read the value from the terminal: {}", io_reason(&e))))
+        rpassword::prompt_password(prompt).map_err(|e| {
+            CliError::usage(format!(
+                "cannot read the value from the terminal: {}",
+                io_reason(&e)
+            ))
+        })
     };
     let first = secrecy::SecretString::from(ask(format!("Value for {label} (input hidden): "))?);
     use secrecy::ExposeSecret;
     if first.expose_secret().is_empty() {
-        return Err(CliError::usage("the secret value is empty: an empty secret is refused"));
+        return Err(CliError::usage(
+            "the secret value is empty: an empty secret is refused",
+        ));
     }
     let second = secrecy::SecretString::from(ask("Repeat the value: ".to_string())?);
     if first.expose_secret() != second.expose_secret() {
@@ -94,9 +110,21 @@ mod tests {
 
     #[test]
     fn flag_value_is_exact_and_checked() {
-        let v = read(ValueSource { value: Some(" sk x \n".into()), value_file: None, stdin_is_terminal: true, label: String::new() }).unwrap();
+        let v = read(ValueSource {
+            value: Some(crate::cli::Redacted(" sk x \n".into())),
+            value_file: None,
+            stdin_is_terminal: true,
+            label: String::new(),
+        })
+        .unwrap();
         assert_eq!(v.expose_bytes(), b" sk x \n");
-        let e = read(ValueSource { value: Some(String::new()), value_file: None, stdin_is_terminal: true, label: String::new() }).unwrap_err();
+        let e = read(ValueSource {
+            value: Some(crate::cli::Redacted(String::new())),
+            value_file: None,
+            stdin_is_terminal: true,
+            label: String::new(),
+        })
+        .unwrap_err();
         assert_eq!(e.code, 2);
     }
 
@@ -105,11 +133,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("bin");
         std::fs::write(&p, [0u8, 255, 10]).unwrap();
-        let v = read(ValueSource { value: None, value_file: Some(&p), stdin_is_terminal: true, label: String::new() }).unwrap();
+        let v = read(ValueSource {
+            value: None,
+            value_file: Some(&p),
+            stdin_is_terminal: true,
+            label: String::new(),
+        })
+        .unwrap();
         assert!(matches!(v, SecretValue::Bytes(_)));
         assert_eq!(v.expose_bytes(), &[0u8, 255, 10]);
         let missing = dir.path().join("nope");
-        let e = read(ValueSource { value: None, value_file: Some(&missing), stdin_is_terminal: true, label: String::new() }).unwrap_err();
+        let e = read(ValueSource {
+            value: None,
+            value_file: Some(&missing),
+            stdin_is_terminal: true,
+            label: String::new(),
+        })
+        .unwrap_err();
         assert!(e.message.contains("no such file"), "{}", e.message);
     }
 }

@@ -60,12 +60,15 @@ pub fn is_loopback(host: &str) -> bool {
     if h.eq_ignore_ascii_case("localhost") {
         return true;
     }
-    h.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+    h.parse::<std::net::IpAddr>()
+        .map(|ip| ip.is_loopback())
+        .unwrap_or(false)
 }
 
 impl ApiClient {
     pub fn new(settings: Settings, auth: Box<dyn CredentialsProvider>) -> Result<Self, ApiError> {
-        let url = reqwest::Url::parse(&settings.host).map_err(|e| ApiError::Refused(format!("invalid host {}: {e}", settings.host)))?;
+        let url = reqwest::Url::parse(&settings.host)
+            .map_err(|e| ApiError::Refused(format!("invalid host {}: {e}", settings.host)))?;
         if url.scheme() == "http" && !is_loopback(url.host_str().unwrap_or_default()) {
             return Err(ApiError::Refused(format!(
                 "refusing to send credentials over plain http to {}: Databricks workspaces are only served over https (use https://, or a loopback address for a local emulator)",
@@ -116,13 +119,21 @@ impl ApiClient {
     }
 
     /// GET with query parameters; the JSON answer parsed into `T`.
-    pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T, ApiError> {
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, ApiError> {
         let (status, body) = self.execute(Method::GET, path, query, None).await?;
         parse_body(status, &body)
     }
 
     /// POST a JSON body; the JSON answer parsed into `T`.
-    pub async fn post<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, ApiError> {
+    pub async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, ApiError> {
         let (status, bytes) = self.execute(Method::POST, path, &[], Some(body)).await?;
         parse_body(status, &bytes)
     }
@@ -156,7 +167,10 @@ impl ApiClient {
                 });
             }
             if self.settings.debug {
-                eprintln!("* attempt {attempt} failed ({error}); retrying in {:.1} s", wait.as_secs_f64());
+                eprintln!(
+                    "* attempt {attempt} failed ({error}); retrying in {:.1} s",
+                    wait.as_secs_f64()
+                );
             }
             tokio::time::sleep(wait).await;
         }
@@ -170,18 +184,32 @@ impl ApiClient {
         body: Option<&serde_json::Value>,
     ) -> Result<(u16, Vec<u8>), Failure> {
         let url = format!("{}{}", self.settings.host, path);
-        let auth = self.auth.authorization(&self.http).await.map_err(|e| Failure::Final(e.into()))?;
-        let mut auth_value = HeaderValue::from_str(auth.expose_secret())
-            .map_err(|_| Failure::Final(ApiError::Refused("the credential contains characters that cannot be sent in a header".into())))?;
+        let auth = self
+            .auth
+            .authorization(&self.http)
+            .await
+            .map_err(|e| Failure::Final(e.into()))?;
+        let mut auth_value = HeaderValue::from_str(auth.expose_secret()).map_err(|_| {
+            Failure::Final(ApiError::Refused(
+                "the credential contains characters that cannot be sent in a header".into(),
+            ))
+        })?;
         auth_value.set_sensitive(true);
-        let mut req = self.http.request(method.clone(), &url).header(AUTHORIZATION, auth_value);
+        let mut req = self
+            .http
+            .request(method.clone(), &url)
+            .header(AUTHORIZATION, auth_value);
         if !query.is_empty() {
             req = req.query(query);
         }
         if let Some(b) = body {
             req = req.json(b);
         }
-        let req = req.build().map_err(|e| Failure::Final(ApiError::Transport(format!("cannot build the request: {e}"))))?;
+        let req = req.build().map_err(|e| {
+            Failure::Final(ApiError::Transport(format!(
+                "cannot build the request: {e}"
+            )))
+        })?;
         if self.settings.debug {
             log_request(&req, body, self.auth.name());
         }
@@ -202,7 +230,11 @@ impl ApiClient {
             }
         };
         let status = resp.status().as_u16();
-        let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
+        let retry_after = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
         if resp.status().is_redirection() {
             let location = resp
                 .headers()
@@ -211,19 +243,31 @@ impl ApiClient {
                 .map(strip_query)
                 .unwrap_or_else(|| "another location".into());
             if self.settings.debug {
-                eprintln!("< {status} redirect to {location} ({} ms)", started.elapsed().as_millis());
+                eprintln!(
+                    "< {status} redirect to {location} ({} ms)",
+                    started.elapsed().as_millis()
+                );
             }
             return Err(Failure::Final(ApiError::Redirect { status, location }));
         }
         let bytes = read_capped(resp).await.map_err(|e| match e {
             ReadError::TooLarge => Failure::Final(ApiError::InvalidResponse {
                 status,
-                detail: format!("the response is larger than {} MiB", MAX_BODY_BYTES / 1024 / 1024),
+                detail: format!(
+                    "the response is larger than {} MiB",
+                    MAX_BODY_BYTES / 1024 / 1024
+                ),
             }),
-            ReadError::Transport(e) => Failure::Retryable(ApiError::Transport(transport_message(&e, &url)), None),
+            ReadError::Transport(e) => {
+                Failure::Retryable(ApiError::Transport(transport_message(&e, &url)), None)
+            }
         })?;
         if self.settings.debug {
-            eprintln!("< {status} ({} ms, {} bytes)", started.elapsed().as_millis(), bytes.len());
+            eprintln!(
+                "< {status} ({} ms, {} bytes)",
+                started.elapsed().as_millis(),
+                bytes.len()
+            );
         }
         if (200..300).contains(&status) {
             return Ok((status, bytes));
@@ -253,7 +297,10 @@ enum ReadError {
 }
 
 async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, ReadError> {
-    if resp.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
         return Err(ReadError::TooLarge);
     }
     let mut out = Vec::new();
@@ -269,7 +316,11 @@ async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, ReadError> 
 /// Parses a success body. An empty body counts as `{}`. Parse errors never quote
 /// the body (it may hold a secret value): they say what was wrong and where.
 pub fn parse_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, ApiError> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) { &b"{}"[..] } else { body };
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        &b"{}"[..]
+    } else {
+        body
+    };
     serde_json::from_slice(body).map_err(|e| {
         let trimmed = String::from_utf8_lossy(&body[..body.len().min(64)]).trim_start().to_ascii_lowercase();
         let detail = if trimmed.starts_with('<') {
@@ -357,17 +408,31 @@ fn log_request(req: &reqwest::Request, body: Option<&serde_json::Value>, auth: &
 
 /// The request body with secret-bearing fields replaced by `***`.
 pub fn mask_values(body: &serde_json::Value) -> serde_json::Value {
-    const SECRET_FIELDS: &[&str] = &["string_value", "bytes_value", "value", "client_secret", "password", "token", "subject_token"];
+    const SECRET_FIELDS: &[&str] = &[
+        "string_value",
+        "bytes_value",
+        "value",
+        "client_secret",
+        "password",
+        "token",
+        "subject_token",
+    ];
     match body {
         serde_json::Value::Object(map) => serde_json::Value::Object(
             map.iter()
                 .map(|(k, v)| {
-                    let v = if SECRET_FIELDS.contains(&k.as_str()) { serde_json::Value::String("***".into()) } else { mask_values(v) };
+                    let v = if SECRET_FIELDS.contains(&k.as_str()) {
+                        serde_json::Value::String("***".into())
+                    } else {
+                        mask_values(v)
+                    };
                     (k.clone(), v)
                 })
                 .collect(),
         ),
-        serde_json::Value::Array(items) => serde_json::Value::Array(items.iter().map(mask_values).collect()),
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.iter().map(mask_values).collect())
+        }
         other => other.clone(),
     }
 }
@@ -422,7 +487,10 @@ mod tests {
     fn retry_after_forms() {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         assert!(parse_retry_after("soon").is_none());
     }
 
@@ -453,11 +521,18 @@ mod tests {
 
     #[test]
     fn parse_body_never_quotes_values() {
-        let err = parse_body::<super::super::models::GetSecretResponse>(200, br#"{"key":"k","value":12345}"#).unwrap_err();
+        let err = parse_body::<super::super::models::GetSecretResponse>(
+            200,
+            br#"{"key":"k","value":12345}"#,
+        )
+        .unwrap_err();
         assert!(!err.to_string().contains("12345"), "{err}");
-        let err = parse_body::<super::super::models::Empty>(200, b"<html>login</html>").unwrap_err();
+        let err =
+            parse_body::<super::super::models::Empty>(200, b"<html>login</html>").unwrap_err();
         assert!(err.to_string().contains("HTML page"), "{err}");
-        let err = parse_body::<super::super::models::ListScopesResponse>(200, br#"{"scopes":[{"na"#).unwrap_err();
+        let err =
+            parse_body::<super::super::models::ListScopesResponse>(200, br#"{"scopes":[{"na"#)
+                .unwrap_err();
         assert!(err.to_string().contains("truncated"), "{err}");
         assert!(parse_body::<super::super::models::Empty>(200, b"").is_ok());
     }

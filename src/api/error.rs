@@ -91,8 +91,12 @@ impl ApiError {
             _ => return exit::FAILURE,
         }
         match self.error_code() {
-            Some("RESOURCE_DOES_NOT_EXIST" | "NOT_FOUND" | "FEATURE_DISABLED_NOT_FOUND") => exit::NOT_FOUND,
-            Some("PERMISSION_DENIED" | "UNAUTHENTICATED" | "CUSTOMER_UNAUTHORIZED" | "UNAUTHORIZED") => exit::AUTH,
+            Some("RESOURCE_DOES_NOT_EXIST" | "NOT_FOUND" | "FEATURE_DISABLED_NOT_FOUND") => {
+                exit::NOT_FOUND
+            }
+            Some(
+                "PERMISSION_DENIED" | "UNAUTHENTICATED" | "CUSTOMER_UNAUTHORIZED" | "UNAUTHORIZED",
+            ) => exit::AUTH,
             Some("RESOURCE_ALREADY_EXISTS" | "ALREADY_EXISTS") => exit::ALREADY_EXISTS,
             _ => match self.status() {
                 Some(404) => exit::NOT_FOUND,
@@ -124,7 +128,9 @@ pub fn parse_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
     if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(trimmed) {
         let field = |names: &[&str]| {
             names.iter().find_map(|n| match map.get(*n) {
-                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => {
+                    Some(s.trim().to_string())
+                }
                 Some(serde_json::Value::Number(n)) => Some(n.to_string()),
                 _ => None,
             })
@@ -171,14 +177,30 @@ mod tests {
     #[test]
     fn bodies() {
         let cases: &[(&str, Option<&str>, Option<&str>)] = &[
-            (r#"{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Scope x does not exist!"}"#, Some("RESOURCE_DOES_NOT_EXIST"), Some("Scope x does not exist!")),
-            (r#"{"error_code":403,"message":"Invalid access token."}"#, Some("403"), Some("Invalid access token.")),
-            (r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#, Some("invalid_client"), Some("Client authentication failed")),
+            (
+                r#"{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Scope x does not exist!"}"#,
+                Some("RESOURCE_DOES_NOT_EXIST"),
+                Some("Scope x does not exist!"),
+            ),
+            (
+                r#"{"error_code":403,"message":"Invalid access token."}"#,
+                Some("403"),
+                Some("Invalid access token."),
+            ),
+            (
+                r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#,
+                Some("invalid_client"),
+                Some("Client authentication failed"),
+            ),
             ("", None, None),
             ("<html><title>502 Bad Gateway</title></html>", None, None),
             ("<pre>oops</pre>", None, None),
             ("BAD_REQUEST: no", Some("BAD_REQUEST"), Some("no")),
-            ("upstream connect error", None, Some("upstream connect error")),
+            (
+                "upstream connect error",
+                None,
+                Some("upstream connect error"),
+            ),
             ("{\"truncated", None, None),
             ("[1,2]", None, None),
         ];
@@ -190,23 +212,64 @@ mod tests {
 
     #[test]
     fn exit_codes() {
-        assert_eq!(status(404, r#"{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"m"}"#).exit_code(), 3);
-        assert_eq!(status(404, r#"{"error_code":"NOT_FOUND","message":"m"}"#).exit_code(), 3);
+        assert_eq!(
+            status(
+                404,
+                r#"{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"m"}"#
+            )
+            .exit_code(),
+            3
+        );
+        assert_eq!(
+            status(404, r#"{"error_code":"NOT_FOUND","message":"m"}"#).exit_code(),
+            3
+        );
         assert_eq!(status(404, "").exit_code(), 3);
-        assert_eq!(status(400, r#"{"error_code":"RESOURCE_ALREADY_EXISTS","message":"m"}"#).exit_code(), 5);
+        assert_eq!(
+            status(
+                400,
+                r#"{"error_code":"RESOURCE_ALREADY_EXISTS","message":"m"}"#
+            )
+            .exit_code(),
+            5
+        );
         assert_eq!(status(409, "").exit_code(), 5);
-        assert_eq!(status(403, r#"{"error_code":"PERMISSION_DENIED","message":"m"}"#).exit_code(), 4);
+        assert_eq!(
+            status(403, r#"{"error_code":"PERMISSION_DENIED","message":"m"}"#).exit_code(),
+            4
+        );
         assert_eq!(status(401, "").exit_code(), 4);
-        assert_eq!(status(403, r#"{"error_code":403,"message":"Invalid access token."}"#).exit_code(), 4);
-        assert_eq!(status(400, r#"{"error_code":"INVALID_PARAMETER_VALUE","message":"m"}"#).exit_code(), 1);
+        assert_eq!(
+            status(
+                403,
+                r#"{"error_code":403,"message":"Invalid access token."}"#
+            )
+            .exit_code(),
+            4
+        );
+        assert_eq!(
+            status(
+                400,
+                r#"{"error_code":"INVALID_PARAMETER_VALUE","message":"m"}"#
+            )
+            .exit_code(),
+            1
+        );
         assert_eq!(status(500, "").exit_code(), 1);
     }
 
     #[test]
     fn display() {
-        assert_eq!(status(502, "<html>x</html>").to_string(), "HTTP 502 Bad Gateway");
         assert_eq!(
-            status(404, r#"{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Scope x does not exist!"}"#).to_string(),
+            status(502, "<html>x</html>").to_string(),
+            "HTTP 502 Bad Gateway"
+        );
+        assert_eq!(
+            status(
+                404,
+                r#"{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Scope x does not exist!"}"#
+            )
+            .to_string(),
             "RESOURCE_DOES_NOT_EXIST: Scope x does not exist! (HTTP 404)"
         );
     }

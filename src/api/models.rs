@@ -121,13 +121,18 @@ mod tests {
         )
         .unwrap();
         let ts: Vec<_> = r.secrets.iter().map(|s| s.last_updated_timestamp).collect();
-        assert_eq!(ts, vec![Some(1_700_000_000_000), Some(1_700_000_000_001), None, None]);
+        assert_eq!(
+            ts,
+            vec![Some(1_700_000_000_000), Some(1_700_000_000_001), None, None]
+        );
     }
 
     #[test]
     fn unknown_fields_and_values_are_kept() {
-        let r: ListAclsResponse =
-            serde_json::from_str(r#"{"items":[{"principal":"u","permission":"OWN","extra":1}],"next":2}"#).unwrap();
+        let r: ListAclsResponse = serde_json::from_str(
+            r#"{"items":[{"principal":"u","permission":"OWN","extra":1}],"next":2}"#,
+        )
+        .unwrap();
         assert_eq!(r.items[0].permission, "OWN");
     }
 

@@ -24,7 +24,10 @@ pub struct Basic {
 impl Basic {
     pub fn new(user: &str, password: &SecretString) -> Self {
         let pair = format!("{user}:{}", password.expose_secret());
-        let header = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
+        let header = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        );
         Basic {
             header: SecretString::from(header),
         }
@@ -36,7 +39,10 @@ impl CredentialsProvider for Basic {
         "basic"
     }
 
-    fn authorization<'a>(&'a self, _http: &'a reqwest::Client) -> BoxFuture<'a, Result<SecretString, AuthError>> {
+    fn authorization<'a>(
+        &'a self,
+        _http: &'a reqwest::Client,
+    ) -> BoxFuture<'a, Result<SecretString, AuthError>> {
         Box::pin(async move { Ok(self.header.clone()) })
     }
 }

@@ -32,7 +32,10 @@ pub trait CredentialsProvider: Send + Sync {
     /// The auth_type name, e.g. `pat`; it also goes into the User-Agent.
     fn name(&self) -> &'static str;
     /// The `Authorization` header value for the next request.
-    fn authorization<'a>(&'a self, http: &'a reqwest::Client) -> BoxFuture<'a, Result<SecretString, AuthError>>;
+    fn authorization<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+    ) -> BoxFuture<'a, Result<SecretString, AuthError>>;
 }
 
 /// A method of the chain: its name, whether its attributes are present, and how to build it.
@@ -106,29 +109,60 @@ mod tests {
 
     #[test]
     fn basic_is_chosen() {
-        let p = provider(&cfg(&[("host", "https://h"), ("username", "u"), ("password", "p")])).unwrap();
+        let p = provider(&cfg(&[
+            ("host", "https://h"),
+            ("username", "u"),
+            ("password", "p"),
+        ]))
+        .unwrap();
         assert_eq!(p.name(), "basic");
     }
 
     #[test]
     fn more_than_one_method() {
-        let err = provider(&cfg(&[("token", "t"), ("username", "u"), ("password", "p")])).err().unwrap();
-        assert_eq!(err.to_string(), "validate: more than one authorization method configured: basic and pat");
+        let err = provider(&cfg(&[
+            ("token", "t"),
+            ("username", "u"),
+            ("password", "p"),
+        ]))
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "validate: more than one authorization method configured: basic and pat"
+        );
     }
 
     #[test]
     fn auth_type_forces_and_skips_the_check() {
-        let p = provider(&cfg(&[("token", "t"), ("username", "u"), ("password", "p"), ("auth_type", "basic")])).unwrap();
+        let p = provider(&cfg(&[
+            ("token", "t"),
+            ("username", "u"),
+            ("password", "p"),
+            ("auth_type", "basic"),
+        ]))
+        .unwrap();
         assert_eq!(p.name(), "basic");
-        let err = provider(&cfg(&[("token", "t"), ("auth_type", "basic")])).err().unwrap();
+        let err = provider(&cfg(&[("token", "t"), ("auth_type", "basic")]))
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("auth_type basic is set"), "{err}");
-        let err = provider(&cfg(&[("token", "t"), ("auth_type", "magic")])).err().unwrap();
-        assert!(err.to_string().contains("unknown auth_type 'magic'"), "{err}");
+        let err = provider(&cfg(&[("token", "t"), ("auth_type", "magic")]))
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string().contains("unknown auth_type 'magic'"),
+            "{err}"
+        );
     }
 
     #[test]
     fn nothing_configured() {
         let err = provider(&cfg(&[("host", "https://h")])).err().unwrap();
-        assert!(err.to_string().starts_with("no credentials configured for https://h"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("no credentials configured for https://h"),
+            "{err}"
+        );
     }
 }

@@ -31,7 +31,10 @@ impl CredentialsProvider for Pat {
         "pat"
     }
 
-    fn authorization<'a>(&'a self, _http: &'a reqwest::Client) -> BoxFuture<'a, Result<SecretString, AuthError>> {
+    fn authorization<'a>(
+        &'a self,
+        _http: &'a reqwest::Client,
+    ) -> BoxFuture<'a, Result<SecretString, AuthError>> {
         Box::pin(async move { Ok(self.header.clone()) })
     }
 }

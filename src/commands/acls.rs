@@ -1,11 +1,11 @@
-//! acls (list).
+//! acls (list), put-acl, get-acl, delete-acl.
 
 use serde::Serialize;
 
-use super::no_scope_hint;
+use super::{fail, no_scope_hint};
 use crate::api::models::AclItem;
-use crate::app::Context;
-use crate::cli::ScopeArg;
+use crate::app::{Context, Outcome};
+use crate::cli::{AclArgs, DeleteAclArgs, PutAclArgs, ScopeArg};
 use crate::error::CliError;
 use crate::output::Row;
 use crate::validate;
@@ -37,16 +37,92 @@ pub async fn list(ctx: &Context, args: ScopeArg) -> Result<(), CliError> {
     validate::scope(&args.scope)?;
     let client = ctx.client()?;
     let doing = format!("cannot list the ACLs of scope '{}'", args.scope);
-    let mut items = client.list_acls(&args.scope).await.map_err(|e| {
-        let missing = e.is_not_found();
-        let err = ctx.api_error(e, &doing);
-        if missing {
-            err.or_hint(no_scope_hint(&args.scope))
-        } else {
-            err
-        }
-    })?;
+    let mut items = client
+        .list_acls(&args.scope)
+        .await
+        .map_err(|e| fail(ctx, e, &doing, || no_scope_hint(&args.scope)))?;
     items.sort_by(|a, b| a.principal.to_lowercase().cmp(&b.principal.to_lowercase()));
     let rows: Vec<AclRow> = items.into_iter().map(AclRow::from).collect();
     ctx.print_rows(&rows, &format!("Scope '{}' has no ACLs.", args.scope))
+}
+
+pub async fn put(ctx: &Context, args: PutAclArgs) -> Result<(), CliError> {
+    validate::scope(&args.scope)?;
+    validate::principal(&args.principal)?;
+    let permission = validate::permission(&args.permission)?;
+    let client = ctx.client()?;
+    let doing = format!(
+        "cannot give {} {permission} on scope '{}'",
+        args.principal, args.scope
+    );
+    client
+        .put_acl(&args.scope, &args.principal, permission)
+        .await
+        .map_err(|e| fail(ctx, e, &doing, || no_scope_hint(&args.scope)))?;
+    let mut outcome = Outcome::new("granted", &args.scope);
+    outcome.principal = Some(args.principal.clone());
+    outcome.permission = Some(permission.to_string());
+    ctx.print_outcome(
+        &outcome,
+        &format!(
+            "Gave {} {permission} on scope '{}'.",
+            args.principal, args.scope
+        ),
+    )
+}
+
+pub async fn get(ctx: &Context, args: AclArgs) -> Result<(), CliError> {
+    validate::scope(&args.scope)?;
+    validate::principal(&args.principal)?;
+    let client = ctx.client()?;
+    let doing = format!(
+        "cannot read the ACL of {} on scope '{}'",
+        args.principal, args.scope
+    );
+    let item = client
+        .get_acl(&args.scope, &args.principal)
+        .await
+        .map_err(|e| {
+            fail(ctx, e, &doing, || {
+                format!(
+                    "see every ACL of the scope with `dbsecrets acls {}`",
+                    args.scope
+                )
+            })
+        })?;
+    ctx.print_rows(&[AclRow::from(item)], "")
+}
+
+pub async fn delete(ctx: &Context, args: DeleteAclArgs) -> Result<(), CliError> {
+    validate::scope(&args.scope)?;
+    validate::principal(&args.principal)?;
+    let client = ctx.client()?;
+    let doing = format!(
+        "cannot remove the ACL of {} on scope '{}'",
+        args.principal, args.scope
+    );
+    let mut outcome = Outcome::new("revoked", &args.scope);
+    outcome.principal = Some(args.principal.clone());
+    match client.delete_acl(&args.scope, &args.principal).await {
+        Ok(()) => ctx.print_outcome(
+            &outcome,
+            &format!(
+                "Removed the ACL of {} on scope '{}'.",
+                args.principal, args.scope
+            ),
+        ),
+        Err(e) if e.is_not_found() && args.if_exists => {
+            outcome.result = "absent";
+            ctx.print_outcome(
+                &outcome,
+                &format!(
+                    "{} has no ACL on scope '{}'; nothing to do.",
+                    args.principal, args.scope
+                ),
+            )
+        }
+        Err(e) => Err(fail(ctx, e, &doing, || {
+            format!("see every ACL of the scope with `dbsecrets acls {}`; --if-exists makes this a no-op", args.scope)
+        })),
+    }
 }

@@ -5,6 +5,7 @@ mod acls;
 mod scopes;
 mod secrets;
 
+use crate::api::ApiError;
 use crate::app::Context;
 use crate::cli::Command;
 use crate::error::CliError;
@@ -20,10 +21,43 @@ pub async fn dispatch(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::DeleteScope(a) => scopes::delete(ctx, a).await,
         Command::List(a) => secrets::list(ctx, a).await,
         Command::Put(a) => secrets::put(ctx, a).await,
+        Command::Get(a) => secrets::get(ctx, a).await,
         Command::Delete(a) => secrets::delete(ctx, a).await,
         Command::Acls(a) => acls::list(ctx, a).await,
-        Command::Emulator(_) => unreachable!("the emulator runs without the async client"),
+        Command::PutAcl(a) => acls::put(ctx, a).await,
+        Command::GetAcl(a) => acls::get(ctx, a).await,
+        Command::DeleteAcl(a) => acls::delete(ctx, a).await,
+        Command::Completions(_) | Command::Man | Command::Emulator(_) => {
+            unreachable!("handled before the runtime starts")
+        }
     }
+}
+
+/// The user's error for a failed call: what we were doing, what the server said,
+/// and `not_found` as the hint when something did not exist.
+fn fail(ctx: &Context, e: ApiError, doing: &str, not_found: impl FnOnce() -> String) -> CliError {
+    let missing = e.is_not_found();
+    let err = ctx.api_error(e, doing);
+    if missing {
+        err.or_hint(not_found())
+    } else {
+        err
+    }
+}
+
+/// Like [`fail`], for writes to a scope: a BAD_REQUEST there usually means the
+/// scope is backed by Azure Key Vault, which is read-only through Databricks.
+fn write_fail(ctx: &Context, e: ApiError, doing: &str, scope: &str) -> CliError {
+    if e.error_code() == Some("BAD_REQUEST") {
+        let m = e.message().unwrap_or_default().to_ascii_lowercase();
+        if m.contains("keyvault") || m.contains("key vault") {
+            return CliError::failure(format!(
+                "{doing}: scope '{scope}' is backed by Azure Key Vault and is read-only through Databricks"
+            ))
+            .with_hint("change its secrets in the Key Vault itself (e.g. `az keyvault secret set`); Databricks reads them from there");
+        }
+    }
+    fail(ctx, e, doing, || no_scope_hint(scope))
 }
 
 /// The hint for a scope that does not exist.

@@ -5,9 +5,9 @@ use std::io::{BufRead, Write};
 use serde::Serialize;
 
 use super::no_scope_hint;
-use crate::api::models::{CreateScope, SecretScope};
+use crate::api::models::{CreateScope, KeyVaultMetadata, SecretScope};
 use crate::app::{Context, Outcome};
-use crate::cli::{CreateScopeArgs, DeleteScopeArgs};
+use crate::cli::{Backend, CreateScopeArgs, DeleteScopeArgs};
 use crate::error::CliError;
 use crate::output::Row;
 use crate::validate;
@@ -33,7 +33,11 @@ impl From<SecretScope> for ScopeRow {
 impl Row for ScopeRow {
     const HEADERS: &'static [&'static str] = &["name", "backend_type", "keyvault_dns_name"];
     fn cells(&self) -> Vec<String> {
-        vec![self.name.clone(), self.backend_type.clone(), self.keyvault_dns_name.clone().unwrap_or_default()]
+        vec![
+            self.name.clone(),
+            self.backend_type.clone(),
+            self.keyvault_dns_name.clone().unwrap_or_default(),
+        ]
     }
 }
 
@@ -50,6 +54,44 @@ pub async fn list(ctx: &Context) -> Result<(), CliError> {
 
 pub async fn create(ctx: &Context, args: CreateScopeArgs) -> Result<(), CliError> {
     validate::scope(&args.scope)?;
+    let req = create_request(&args)?;
+    let client = ctx.client()?;
+    let doing = format!("cannot create scope '{}'", args.scope);
+    let backend = req
+        .scope_backend_type
+        .clone()
+        .unwrap_or_else(|| "DATABRICKS".into());
+    match client.create_scope(&req).await {
+        Ok(()) => {
+            let mut outcome = Outcome::new("created", &args.scope);
+            outcome.backend_type = Some(backend);
+            outcome.principal = args.initial_manage_principal;
+            ctx.print_outcome(&outcome, &format!("Created scope '{}'.", args.scope))
+        }
+        Err(e) if e.is_already_exists() && args.if_not_exists => ctx.print_outcome(
+            &Outcome::new("exists", &args.scope),
+            &format!("Scope '{}' already exists; nothing to do.", args.scope),
+        ),
+        Err(e) => {
+            let already = e.is_already_exists();
+            let keyvault_needs_aad = req.scope_backend_type.is_some()
+                && e.message()
+                    .is_some_and(|m| m.contains("AADToken") || m.contains("AAD token"));
+            let err = ctx.api_error(e, &doing);
+            Err(if already {
+                err.or_hint("use --if-not-exists to make this a no-op, or pick another name")
+            } else if keyvault_needs_aad {
+                CliError::new(err.code, format!("{doing}: a Key Vault-backed scope can only be created with an Azure AD token, not a personal access token"))
+                    .with_hint("sign in with Azure (auth_type = azure-cli after `az login`, or azure-client-secret with ARM_CLIENT_ID/ARM_CLIENT_SECRET/ARM_TENANT_ID) and run the command again")
+            } else {
+                err
+            })
+        }
+    }
+}
+
+/// Checks the flag combinations and builds the request body.
+fn create_request(args: &CreateScopeArgs) -> Result<CreateScope, CliError> {
     if let Some(p) = &args.initial_manage_principal {
         if p != "users" {
             return Err(CliError::usage(format!(
@@ -57,27 +99,33 @@ pub async fn create(ctx: &Context, args: CreateScopeArgs) -> Result<(), CliError
             )));
         }
     }
-    let client = ctx.client()?;
-    let req = CreateScope {
+    let mut req = CreateScope {
         scope: args.scope.clone(),
         initial_manage_principal: args.initial_manage_principal.clone(),
         scope_backend_type: None,
         backend_azure_keyvault: None,
     };
-    let doing = format!("cannot create scope '{}'", args.scope);
-    client.create_scope(&req).await.map_err(|e| {
-        let already = e.is_already_exists();
-        let err = ctx.api_error(e, &doing);
-        if already {
-            err.or_hint("pick another name, or see its secrets with `dbsecrets list SCOPE`")
-        } else {
-            err
+    match args.backend {
+        Backend::Databricks => {
+            if args.resource_id.is_some() || args.dns_name.is_some() {
+                return Err(CliError::usage(
+                    "--resource-id and --dns-name only apply to --backend azure-keyvault",
+                ));
+            }
         }
-    })?;
-    let mut outcome = Outcome::new("created", &args.scope);
-    outcome.backend_type = Some("DATABRICKS".into());
-    outcome.principal = args.initial_manage_principal;
-    ctx.print_outcome(&outcome, &format!("Created scope '{}'.", args.scope))
+        Backend::AzureKeyvault => {
+            let (Some(resource_id), Some(dns_name)) = (&args.resource_id, &args.dns_name) else {
+                return Err(CliError::usage("--backend azure-keyvault needs both --resource-id and --dns-name")
+                    .with_hint("find them in the Key Vault's Properties in the Azure portal (Resource ID and Vault URI)"));
+            };
+            req.scope_backend_type = Some("AZURE_KEYVAULT".into());
+            req.backend_azure_keyvault = Some(KeyVaultMetadata {
+                resource_id: Some(resource_id.clone()),
+                dns_name: Some(dns_name.clone()),
+            });
+        }
+    }
+    Ok(req)
 }
 
 pub async fn delete(ctx: &Context, args: DeleteScopeArgs) -> Result<(), CliError> {
@@ -87,19 +135,25 @@ pub async fn delete(ctx: &Context, args: DeleteScopeArgs) -> Result<(), CliError
     }
     let client = ctx.client()?;
     let doing = format!("cannot delete scope '{}'", args.scope);
-    client.delete_scope(&args.scope).await.map_err(|e| {
-        let missing = e.is_not_found();
-        let err = ctx.api_error(e, &doing);
-        if missing {
-            err.or_hint(no_scope_hint(&args.scope))
-        } else {
-            err
+    match client.delete_scope(&args.scope).await {
+        Ok(()) => ctx.print_outcome(
+            &Outcome::new("deleted", &args.scope),
+            &format!("Deleted scope '{}' and every secret in it.", args.scope),
+        ),
+        Err(e) if e.is_not_found() && args.if_exists => ctx.print_outcome(
+            &Outcome::new("absent", &args.scope),
+            &format!("Scope '{}' does not exist; nothing to do.", args.scope),
+        ),
+        Err(e) => {
+            let missing = e.is_not_found();
+            let err = ctx.api_error(e, &doing);
+            Err(if missing {
+                err.or_hint(no_scope_hint(&args.scope))
+            } else {
+                err
+            })
         }
-    })?;
-    ctx.print_outcome(
-        &Outcome::new("deleted", &args.scope),
-        &format!("Deleted scope '{}' and every secret in it.", args.scope),
-    )
+    }
 }
 
 /// Asks on the terminal; with no terminal, refuses (a script must say --yes).
@@ -127,7 +181,48 @@ fn confirm(ctx: &Context, scope: &str) -> Result<(), CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::models::KeyVaultMetadata;
+    use clap::Parser;
+
+    fn args(argv: &[&str]) -> CreateScopeArgs {
+        let mut full = vec!["dbsecrets", "create-scope"];
+        full.extend_from_slice(argv);
+        match crate::cli::Cli::try_parse_from(full).unwrap().command {
+            crate::cli::Command::CreateScope(a) => a,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn keyvault_request_body() {
+        let req = create_request(&args(&[
+            "kv",
+            "--backend",
+            "azure-keyvault",
+            "--resource-id",
+            "/sub/x",
+            "--dns-name",
+            "https://v.vault.azure.net/",
+        ]))
+        .unwrap();
+        assert_eq!(
+            serde_json::to_value(&req).unwrap(),
+            serde_json::json!({"scope": "kv", "scope_backend_type": "AZURE_KEYVAULT", "backend_azure_keyvault": {"resource_id": "/sub/x", "dns_name": "https://v.vault.azure.net/"}})
+        );
+        let err = create_request(&args(&[
+            "kv",
+            "--backend",
+            "azure-keyvault",
+            "--resource-id",
+            "/sub/x",
+        ]))
+        .unwrap_err();
+        assert_eq!(err.code, 2);
+        let err = create_request(&args(&["s", "--dns-name", "https://v"])).unwrap_err();
+        assert_eq!(err.code, 2);
+        let err =
+            create_request(&args(&["s", "--initial-manage-principal", "admins"])).unwrap_err();
+        assert_eq!(err.code, 2);
+    }
 
     #[test]
     fn key_vault_dns_name_is_shown() {
@@ -139,6 +234,9 @@ mod tests {
                 dns_name: Some("https://v.vault.azure.net/".into()),
             }),
         });
-        assert_eq!(row.cells(), vec!["kv", "AZURE_KEYVAULT", "https://v.vault.azure.net/"]);
+        assert_eq!(
+            row.cells(),
+            vec!["kv", "AZURE_KEYVAULT", "https://v.vault.azure.net/"]
+        );
     }
 }

@@ -1,13 +1,17 @@
-//! list, put, delete.
+//! list, put, get, delete.
 
+use std::io::Write;
+
+use base64::Engine;
+use secrecy::ExposeSecret;
 use serde::Serialize;
 
-use super::no_scope_hint;
+use super::{fail, no_scope_hint, write_fail};
 use crate::api::models::SecretMetadata;
-use crate::app::{Context, Outcome};
-use crate::cli::{PutArgs, ScopeArg, SecretArg};
-use crate::error::CliError;
-use crate::output::{rfc3339_local, rfc3339_utc, Row};
+use crate::app::{write_stdout, Context, Outcome};
+use crate::cli::{DeleteArgs, PutArgs, ScopeArg, SecretArg};
+use crate::error::{exit, CliError};
+use crate::output::{self, rfc3339_local, rfc3339_utc, Format, Row};
 use crate::secret::SecretValue;
 use crate::{validate, value};
 
@@ -36,13 +40,11 @@ impl Row for SecretRow {
     fn cells(&self) -> Vec<String> {
         vec![
             self.key.clone(),
-            self.last_updated_timestamp.map(|t| t.to_string()).unwrap_or_default(),
+            self.last_updated_timestamp
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
             self.last_updated.clone().unwrap_or_default(),
         ]
-    }
-    /// People read local time, not milliseconds.
-    fn display_cells(&self) -> Vec<String> {
-        vec![self.key.clone(), self.last_updated_timestamp.and_then(rfc3339_local).unwrap_or_default()]
     }
 }
 
@@ -50,31 +52,27 @@ pub async fn list(ctx: &Context, args: ScopeArg) -> Result<(), CliError> {
     validate::scope(&args.scope)?;
     let client = ctx.client()?;
     let doing = format!("cannot list secrets in scope '{}'", args.scope);
-    let mut secrets = client.list_secrets(&args.scope).await.map_err(|e| {
-        let missing = e.is_not_found();
-        let err = ctx.api_error(e, &doing);
-        if missing {
-            err.or_hint(no_scope_hint(&args.scope))
-        } else {
-            err
-        }
-    })?;
+    let mut secrets = client
+        .list_secrets(&args.scope)
+        .await
+        .map_err(|e| fail(ctx, e, &doing, || no_scope_hint(&args.scope)))?;
     secrets.sort_by(|a, b| a.key.to_lowercase().cmp(&b.key.to_lowercase()));
     let rows: Vec<SecretRow> = secrets.into_iter().map(SecretRow::from).collect();
-    if ctx.format() == crate::output::Format::Table && !rows.is_empty() {
-        return print_table(ctx, &rows);
+    if ctx.format() == Format::Table && !rows.is_empty() {
+        // People read two columns: the key and the local time it last changed.
+        let cells = rows.iter().map(|r| {
+            vec![
+                r.key.clone(),
+                r.last_updated_timestamp
+                    .and_then(rfc3339_local)
+                    .unwrap_or_default(),
+            ]
+        });
+        return write_stdout(
+            output::render_table(&["key", "last_updated"], cells, ctx.style()).as_bytes(),
+        );
     }
     ctx.print_rows(&rows, &format!("Scope '{}' has no secrets.", args.scope))
-}
-
-/// The table shows two columns: key and local last-updated time.
-fn print_table(ctx: &Context, rows: &[SecretRow]) -> Result<(), CliError> {
-    let style = crate::output::Style {
-        terminal: ctx.term.stdout,
-        color: ctx.term.color,
-    };
-    let out = crate::output::render_table(&["key", "last_updated"], rows.iter().map(Row::display_cells), style);
-    crate::app::write_stdout(out.as_bytes())
 }
 
 pub async fn put(ctx: &Context, args: PutArgs) -> Result<(), CliError> {
@@ -88,15 +86,10 @@ pub async fn put(ctx: &Context, args: PutArgs) -> Result<(), CliError> {
     })?;
     let client = ctx.client()?;
     let doing = format!("cannot put secret '{}' in scope '{}'", args.key, args.scope);
-    client.put_secret(&args.scope, &args.key, &value).await.map_err(|e| {
-        let missing = e.is_not_found();
-        let err = ctx.api_error(e, &doing);
-        if missing {
-            err.or_hint(no_scope_hint(&args.scope))
-        } else {
-            err
-        }
-    })?;
+    client
+        .put_secret(&args.scope, &args.key, &value)
+        .await
+        .map_err(|e| write_fail(ctx, e, &doing, &args.scope))?;
     let mut outcome = Outcome::new("stored", &args.scope);
     outcome.key = Some(args.key.clone());
     outcome.value_type = Some(match value {
@@ -104,24 +97,132 @@ pub async fn put(ctx: &Context, args: PutArgs) -> Result<(), CliError> {
         SecretValue::Bytes(_) => "bytes",
     });
     outcome.bytes = Some(value.len());
-    ctx.print_outcome(&outcome, &format!("Stored secret '{}' in scope '{}' ({} bytes).", args.key, args.scope, value.len()))
+    ctx.print_outcome(
+        &outcome,
+        &format!(
+            "Stored secret '{}' in scope '{}' ({} bytes).",
+            args.key,
+            args.scope,
+            value.len()
+        ),
+    )
 }
 
-pub async fn delete(ctx: &Context, args: SecretArg) -> Result<(), CliError> {
+/// `get -o json`: the value as text when it is UTF-8, else as base64.
+#[derive(Serialize)]
+struct GetJson<'a> {
+    scope: &'a str,
+    key: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_base64: Option<String>,
+}
+
+pub async fn get(ctx: &Context, args: SecretArg) -> Result<(), CliError> {
     validate::scope(&args.scope)?;
     validate::key(&args.key)?;
     let client = ctx.client()?;
-    let doing = format!("cannot delete secret '{}' in scope '{}'", args.key, args.scope);
-    client.delete_secret(&args.scope, &args.key).await.map_err(|e| {
-        let missing = e.is_not_found();
-        let err = ctx.api_error(e, &doing);
-        if missing {
-            err.or_hint(format!("see the keys of the scope with `dbsecrets list {}`", args.scope))
-        } else {
-            err
+    let doing = format!(
+        "cannot read secret '{}' in scope '{}'",
+        args.key, args.scope
+    );
+    let value = match client.get_secret(&args.scope, &args.key).await {
+        Ok(v) => v,
+        Err(e) if e.error_code() == Some("BAD_REQUEST") => {
+            return Err(CliError::new(
+                exit::FAILURE,
+                format!("{doing}: this workspace only allows reading secret values from inside a notebook or job"),
+            )
+            .with_hint(format!(
+                "read it there with dbutils.secrets.get(scope=\"{}\", key=\"{}\")",
+                args.scope, args.key
+            )));
         }
-    })?;
+        Err(e) => {
+            return Err(fail(ctx, e, &doing, || {
+                format!(
+                    "see the keys of the scope with `dbsecrets list {}`",
+                    args.scope
+                )
+            }))
+        }
+    };
+    let bytes = value.expose_secret();
+    let text = std::str::from_utf8(bytes).ok();
+    match ctx.format() {
+        Format::Table => {
+            let mut out = std::io::stdout().lock();
+            let mut write = || -> std::io::Result<()> {
+                out.write_all(bytes)?;
+                if ctx.term.stdout {
+                    out.write_all(b"\n")?;
+                }
+                out.flush()
+            };
+            match write() {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::failure(
+                    format!("cannot write to standard output: {e}"),
+                )),
+                _ => Ok(()),
+            }
+        }
+        Format::Json => {
+            let doc = GetJson {
+                scope: &args.scope,
+                key: &args.key,
+                value: text,
+                value_base64: text
+                    .is_none()
+                    .then(|| base64::engine::general_purpose::STANDARD.encode(bytes)),
+            };
+            write_stdout(&output::render_json(&doc))
+        }
+        Format::Csv => {
+            let (column, cell) = match text {
+                Some(t) => ("value", t.to_string()),
+                None => (
+                    "value_base64",
+                    base64::engine::general_purpose::STANDARD.encode(bytes),
+                ),
+            };
+            let row = vec![args.scope.clone(), args.key.clone(), cell];
+            write_stdout(&output::render_csv(
+                &["scope", "key", column],
+                std::iter::once(row),
+            ))
+        }
+    }
+}
+
+pub async fn delete(ctx: &Context, args: DeleteArgs) -> Result<(), CliError> {
+    validate::scope(&args.scope)?;
+    validate::key(&args.key)?;
+    let client = ctx.client()?;
+    let doing = format!(
+        "cannot delete secret '{}' in scope '{}'",
+        args.key, args.scope
+    );
     let mut outcome = Outcome::new("deleted", &args.scope);
     outcome.key = Some(args.key.clone());
-    ctx.print_outcome(&outcome, &format!("Deleted secret '{}' from scope '{}'.", args.key, args.scope))
+    match client.delete_secret(&args.scope, &args.key).await {
+        Ok(()) => ctx.print_outcome(
+            &outcome,
+            &format!("Deleted secret '{}' from scope '{}'.", args.key, args.scope),
+        ),
+        Err(e) if e.is_not_found() && args.if_exists => {
+            outcome.result = "absent";
+            ctx.print_outcome(
+                &outcome,
+                &format!(
+                    "Secret '{}' is not in scope '{}'; nothing to do.",
+                    args.key, args.scope
+                ),
+            )
+        }
+        Err(e) if e.is_not_found() => Err(fail(ctx, e, &doing, || {
+            format!("see the keys of the scope with `dbsecrets list {}`; --if-exists makes this a no-op", args.scope)
+        })),
+        Err(e) => Err(write_fail(ctx, e, &doing, &args.scope)),
+    }
 }

@@ -48,7 +48,9 @@ pub trait Row: Serialize {
 pub fn render<R: Row>(format: Format, rows: &[R], style: Style) -> Vec<u8> {
     match format {
         Format::Table if rows.is_empty() => Vec::new(),
-        Format::Table => render_table(R::HEADERS, rows.iter().map(Row::display_cells), style).into_bytes(),
+        Format::Table => {
+            render_table(R::HEADERS, rows.iter().map(Row::display_cells), style).into_bytes()
+        }
         Format::Json => render_json(&rows),
         Format::Csv => render_csv(R::HEADERS, rows.iter().map(Row::cells)),
     }
@@ -56,13 +58,16 @@ pub fn render<R: Row>(format: Format, rows: &[R], style: Style) -> Vec<u8> {
 
 /// Milliseconds since the epoch as RFC 3339 in UTC, e.g. `2024-05-01T12:00:00.000Z`.
 pub fn rfc3339_utc(ms: i64) -> Option<String> {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
 /// Milliseconds since the epoch as RFC 3339 in the local time zone, to the second.
 pub fn rfc3339_local(ms: i64) -> Option<String> {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&chrono::Local).to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| {
+        t.with_timezone(&chrono::Local)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    })
 }
 
 #[cfg(test)]
@@ -78,12 +83,24 @@ mod tests {
     impl Row for R {
         const HEADERS: &'static [&'static str] = &["a", "b"];
         fn cells(&self) -> Vec<String> {
-            vec![self.a.clone(), self.b.map(|b| b.to_string()).unwrap_or_default()]
+            vec![
+                self.a.clone(),
+                self.b.map(|b| b.to_string()).unwrap_or_default(),
+            ]
         }
     }
 
     fn rows() -> Vec<R> {
-        vec![R { a: "x,y \"q\"".into(), b: Some(1) }, R { a: "z".into(), b: None }]
+        vec![
+            R {
+                a: "x,y \"q\"".into(),
+                b: Some(1),
+            },
+            R {
+                a: "z".into(),
+                b: None,
+            },
+        ]
     }
 
     #[test]
@@ -112,7 +129,12 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        assert_eq!(rfc3339_utc(1_700_000_000_123).unwrap(), "2023-11-14T22:13:20.123Z");
-        assert!(rfc3339_local(1_700_000_000_123).unwrap().starts_with("2023-11-1"));
+        assert_eq!(
+            rfc3339_utc(1_700_000_000_123).unwrap(),
+            "2023-11-14T22:13:20.123Z"
+        );
+        assert!(rfc3339_local(1_700_000_000_123)
+            .unwrap()
+            .starts_with("2023-11-1"));
     }
 }

@@ -5,7 +5,11 @@ use super::Style;
 /// A table for people. On a terminal: light borders, bold header, fitted to the
 /// width. Piped: plain aligned columns with an upper-case header, easy to `grep`
 /// and `awk`, with no escape codes.
-pub fn render_table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>, style: Style) -> String {
+pub fn render_table(
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    style: Style,
+) -> String {
     let mut table = Table::new();
     if style.terminal {
         table.load_style(presets::UTF8_HORIZONTAL_ONLY);
