@@ -19,10 +19,14 @@ use crate::output::{self, Format, Row, Style};
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version exit 0; usage errors exit 2 (clap's own code).
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: clap prints them on stdout, exit 0.
             let _ = e.print();
-            return ExitCode::from(e.exit_code() as u8);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let _ = std::io::stderr().write_all(usage_error(&e).render().as_bytes());
+            return ExitCode::from(exit::USAGE);
         }
     };
     match run(cli) {
@@ -32,6 +36,33 @@ pub fn main() -> ExitCode {
             ExitCode::from(e.code)
         }
     }
+}
+
+/// A clap error as two lines: clap's message, and where to read the usage.
+fn usage_error(e: &clap::Error) -> CliError {
+    let text = e.to_string();
+    // The first paragraph: the message and any indented detail under it.
+    let first: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let joined = first.join(" ");
+    let message = joined.trim_start_matches("error: ");
+    let usage = text.lines().find_map(|l| l.trim().strip_prefix("Usage: "));
+    let tip = text.lines().find_map(|l| l.trim().strip_prefix("tip: "));
+    let hint = match (tip, usage) {
+        (Some(tip), _) => tip.to_string(),
+        (None, Some(usage)) => {
+            let command: Vec<&str> = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['-', '<', '[']))
+                .collect();
+            format!("usage: {usage}; see `{} --help`", command.join(" "))
+        }
+        (None, None) => "see `dbsecrets --help`".to_string(),
+    };
+    CliError::usage(message).with_hint(hint)
 }
 
 /// Runs one parsed command line.

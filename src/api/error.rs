@@ -25,7 +25,7 @@ pub enum ApiError {
     #[error("{0}")]
     Auth(#[from] crate::auth::AuthError),
     /// Retries ran out.
-    #[error("gave up after {attempts} attempts over {seconds:.1} s: {last}")]
+    #[error("gave up after {attempts} attempt{} over {seconds:.1} s: {last}", if *attempts == 1 { "" } else { "s" })]
     GaveUp {
         attempts: u32,
         seconds: f64,

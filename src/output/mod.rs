@@ -122,7 +122,7 @@ mod tests {
     #[test]
     fn table_plain_when_piped() {
         let out = String::from_utf8(render(Format::Table, &rows(), Style::default())).unwrap();
-        assert_eq!(out, "A         B\nx,y \"q\"   1\nz          \n");
+        assert_eq!(out, "A         B\nx,y \"q\"   1\nz\n");
         let empty: Vec<R> = vec![];
         assert!(render(Format::Table, &empty, Style::default()).is_empty());
     }

@@ -45,7 +45,14 @@ pub fn render_table(
             last.set_padding((0, 0));
         }
     }
-    let mut out = table.to_string();
-    out.push('\n');
+    let mut out = String::new();
+    for line in table.lines() {
+        out.push_str(if style.terminal {
+            &line
+        } else {
+            line.trim_end()
+        });
+        out.push('\n');
+    }
     out
 }

@@ -1,0 +1,347 @@
+//! The profile and environment rules of auth.md, each its own test, with a
+//! temporary HOME. Every test checks which workspace and credential were used by
+//! looking at the request the emulator received.
+
+mod common;
+use common::*;
+
+/// The Authorization header of the last request.
+fn auth_used(bed: &Bed) -> String {
+    bed.requests()
+        .last()
+        .and_then(|r| r.authorization.clone())
+        .expect("a request was sent")
+}
+
+#[test]
+fn profile_flag_selects_host_and_token() {
+    let bed = Bed::new();
+    bed.write_config(&format!("[DEV]\nhost = {}\ntoken = dev-token\n\n[PROD]\nhost = https://prod.invalid\ntoken = prod-token\n", bed.url()));
+    Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "DEV"])
+            .output()
+            .unwrap(),
+    )
+    .success();
+    assert_eq!(auth_used(&bed), "Bearer dev-token");
+    // Global flags work before the subcommand too.
+    Out::from(
+        bed.bare()
+            .args(["--profile", "DEV", "list-scopes"])
+            .output()
+            .unwrap(),
+    )
+    .success();
+}
+
+#[test]
+fn profile_from_environment_variable() {
+    let bed = Bed::new();
+    bed.write_config(&format!("[CI]\nhost = {}\ntoken = ci-token\n", bed.url()));
+    Out::from(
+        bed.bare()
+            .env("DATABRICKS_CONFIG_PROFILE", "CI")
+            .args(["list-scopes"])
+            .output()
+            .unwrap(),
+    )
+    .success();
+    assert_eq!(auth_used(&bed), "Bearer ci-token");
+}
+
+#[test]
+fn flag_beats_profile_environment_variable() {
+    let bed = Bed::new();
+    bed.write_config(&format!(
+        "[A]\nhost = https://a.invalid\ntoken = a\n[B]\nhost = {}\ntoken = b-token\n",
+        bed.url()
+    ));
+    Out::from(
+        bed.bare()
+            .env("DATABRICKS_CONFIG_PROFILE", "A")
+            .args(["list-scopes", "-p", "B"])
+            .output()
+            .unwrap(),
+    )
+    .success();
+    assert_eq!(auth_used(&bed), "Bearer b-token");
+}
+
+#[test]
+fn environment_token_beats_the_named_profiles_token() {
+    let bed = Bed::new();
+    bed.write_config(&format!(
+        "[DEV]\nhost = {}\ntoken = file-token\n",
+        bed.url()
+    ));
+    Out::from(
+        bed.bare()
+            .env("DATABRICKS_TOKEN", "env-token")
+            .args(["list-scopes", "-p", "DEV"])
+            .output()
+            .unwrap(),
+    )
+    .success();
+    assert_eq!(auth_used(&bed), "Bearer env-token");
+}
+
+#[test]
+fn config_file_environment_variable() {
+    let bed = Bed::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("team.cfg");
+    std::fs::write(
+        &path,
+        format!("[DEFAULT]\nhost = {}\ntoken = team-token\n", bed.url()),
+    )
+    .unwrap();
+    Out::from(
+        bed.bare()
+            .env("DATABRICKS_CONFIG_FILE", &path)
+            .args(["list-scopes"])
+            .output()
+            .unwrap(),
+    )
+    .success();
+    assert_eq!(auth_used(&bed), "Bearer team-token");
+}
+
+#[test]
+fn settings_default_profile() {
+    let bed = Bed::new();
+    bed.write_config(&format!(
+        "[DEFAULT]\nhost = https://default.invalid\ntoken = d\n\n[team]\nhost = {}\ntoken = team-token\n\n[__settings__]\ndefault_profile = team\n",
+        bed.url()
+    ));
+    Out::from(bed.bare().args(["list-scopes"]).output().unwrap()).success();
+    assert_eq!(auth_used(&bed), "Bearer team-token");
+}
+
+#[test]
+fn default_section_when_nothing_is_asked() {
+    let bed = Bed::new();
+    bed.write_config(&format!("[DEFAULT]\nhost = {}\ntoken = default-token\n[other]\nhost = https://x.invalid\ntoken = o\n", bed.url()));
+    Out::from(bed.bare().args(["list-scopes"]).output().unwrap()).success();
+    assert_eq!(auth_used(&bed), "Bearer default-token");
+}
+
+#[test]
+fn default_section_is_not_inherited() {
+    let bed = Bed::new();
+    bed.write_config(&format!(
+        "[DEFAULT]\ntoken = default-token\n\n[DEV]\nhost = {}\n",
+        bed.url()
+    ));
+    let out = Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "DEV"])
+            .output()
+            .unwrap(),
+    );
+    out.fails(2)
+        .stderr_has("no credentials configured for")
+        .stderr_has("profile [DEV] of");
+    assert!(bed.requests().is_empty());
+}
+
+#[test]
+fn environment_alone_skips_the_config_file() {
+    let bed = Bed::new();
+    // A file whose DEFAULT would add a second auth method (basic) if it were read.
+    bed.write_config("[DEFAULT]\nhost = https://elsewhere.invalid\nusername = u\npassword = p\n");
+    bed.run(&["list-scopes"]).success();
+    assert_eq!(auth_used(&bed), format!("Bearer {TOKEN}"));
+}
+
+#[test]
+fn missing_profile_lists_the_profiles_that_exist() {
+    let bed = Bed::new();
+    bed.write_config("[DEV]\nhost = https://dev.invalid\ntoken = t\n[STAGING]\nhost = https://s.invalid\ntoken = t\n");
+    let out = Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "PROD"])
+            .output()
+            .unwrap(),
+    );
+    out.fails(2)
+        .stderr_has("has no PROD profile configured")
+        .stderr_has("hint: profiles in the file: DEV, STAGING; pick one with -p/--profile");
+}
+
+#[test]
+fn profile_asked_but_no_config_file() {
+    let bed = Bed::new();
+    let out = Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "DEV"])
+            .output()
+            .unwrap(),
+    );
+    out.fails(2)
+        .stderr_has(".databrickscfg does not exist, so it has no DEV profile");
+}
+
+#[test]
+fn section_names_are_case_sensitive_keys_are_not() {
+    let bed = Bed::new();
+    bed.write_config(&format!(
+        "[dev]\nHOST = {}\nToken = lower-token ; a comment\n",
+        bed.url()
+    ));
+    Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "DEV"])
+            .output()
+            .unwrap(),
+    )
+    .fails(2)
+    .stderr_has("no DEV profile");
+    Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "dev"])
+            .output()
+            .unwrap(),
+    )
+    .success();
+    assert_eq!(auth_used(&bed), "Bearer lower-token");
+}
+
+#[test]
+fn values_are_raw_no_interpolation() {
+    let bed = Bed::new();
+    bed.write_config(&format!(
+        "[p]\nhost = {}\ntoken = abc%(x)s$HOME\n",
+        bed.url()
+    ));
+    Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "p"])
+            .output()
+            .unwrap(),
+    )
+    .success();
+    assert_eq!(auth_used(&bed), "Bearer abc%(x)s$HOME");
+}
+
+#[test]
+fn duplicate_section_is_an_error() {
+    let bed = Bed::new();
+    let path =
+        bed.write_config("[DEV]\nhost = https://a.invalid\n[DEV]\nhost = https://b.invalid\n");
+    let out = Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "DEV"])
+            .output()
+            .unwrap(),
+    );
+    out.fails(2).stderr_has(&format!(
+        "config file {} has a duplicate [DEV] section",
+        path.display()
+    ));
+}
+
+#[test]
+fn host_is_normalized() {
+    let bed = Bed::new();
+    let url = format!("{}/some/path/?o=123#job/1", bed.url());
+    Out::from(
+        bed.bare()
+            .env("DATABRICKS_HOST", url)
+            .env("DATABRICKS_TOKEN", "t")
+            .args(["list-scopes"])
+            .output()
+            .unwrap(),
+    )
+    .success();
+    assert_eq!(bed.requests()[0].path, "/api/2.0/secrets/scopes/list");
+}
+
+#[test]
+fn more_than_one_auth_method_is_an_error() {
+    let bed = Bed::new();
+    let out = Out::from(
+        bed.cmd()
+            .env("DATABRICKS_USERNAME", "u")
+            .env("DATABRICKS_PASSWORD", "pw-SECRET")
+            .args(["list-scopes"])
+            .output()
+            .unwrap(),
+    );
+    out.fails(2)
+        .stderr_has("validate: more than one authorization method configured: basic and pat");
+    assert!(!out.stderr.contains("pw-SECRET") && !out.stderr.contains(TOKEN));
+    assert!(bed.requests().is_empty());
+}
+
+#[test]
+fn auth_type_forces_one_method() {
+    let bed = Bed::new();
+    Out::from(
+        bed.cmd()
+            .env("DATABRICKS_USERNAME", "u")
+            .env("DATABRICKS_PASSWORD", "pw")
+            .env("DATABRICKS_AUTH_TYPE", "basic")
+            .args(["list-scopes"])
+            .output()
+            .unwrap(),
+    )
+    .success();
+    assert_eq!(auth_used(&bed), "Basic dTpwdw==");
+    assert!(bed.requests()[0]
+        .user_agent
+        .as_deref()
+        .unwrap()
+        .ends_with("auth/basic"));
+}
+
+#[test]
+fn no_host_and_no_credentials() {
+    let bed = Bed::new();
+    let out = Out::from(bed.bare().args(["list-scopes"]).output().unwrap());
+    out.fails(2)
+        .stderr_has("no workspace host configured")
+        .stderr_has("hint: set DATABRICKS_HOST");
+    let out = Out::from(
+        bed.bare()
+            .env("DATABRICKS_HOST", bed.url())
+            .args(["list-scopes"])
+            .output()
+            .unwrap(),
+    );
+    out.fails(2)
+        .stderr_has(&format!("no credentials configured for {}", bed.url()))
+        .stderr_has("unified-auth");
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused() {
+    let bed = Bed::new();
+    let out = Out::from(
+        bed.bare()
+            .env("DATABRICKS_HOST", "http://example.com")
+            .env("DATABRICKS_TOKEN", "t")
+            .args(["list-scopes"])
+            .output()
+            .unwrap(),
+    );
+    out.fails(2)
+        .stderr_has("refusing to send credentials over plain http to http://example.com");
+}
+
+#[test]
+fn invalid_config_values_are_usage_errors() {
+    let bed = Bed::new();
+    bed.write_config(&format!(
+        "[p]\nhost = {}\ntoken = t\nhttp_timeout_seconds = soon\n",
+        bed.url()
+    ));
+    let out = Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "p"])
+            .output()
+            .unwrap(),
+    );
+    out.fails(2)
+        .stderr_has("invalid value for http_timeout_seconds");
+}
