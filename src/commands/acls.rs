@@ -90,7 +90,12 @@ pub async fn get(ctx: &Context, args: AclArgs) -> Result<(), CliError> {
                 )
             })
         })?;
-    ctx.print_rows(&[AclRow::from(item)], "")
+    let row = AclRow::from(item);
+    match ctx.format() {
+        // One ACL is one object, as the API returns it.
+        crate::output::Format::Json => crate::app::write_stdout(&crate::output::render_json(&row)),
+        _ => ctx.print_rows(&[row], ""),
+    }
 }
 
 pub async fn delete(ctx: &Context, args: DeleteAclArgs) -> Result<(), CliError> {
