@@ -89,10 +89,8 @@ impl ApiClient {
             // never follow it, so the Authorization header never goes elsewhere.
             .redirect(reqwest::redirect::Policy::none());
         install_crypto_provider();
-        if url.scheme() == "https" {
-            if settings.skip_verify {
-                builder = builder.tls_danger_accept_invalid_certs(true);
-            }
+        if url.scheme() == "https" && settings.skip_verify {
+            builder = builder.tls_danger_accept_invalid_certs(true);
         }
         if is_loopback(url.host_str().unwrap_or_default()) {
             // The local machine is never reached through a proxy.

@@ -41,7 +41,7 @@ pub async fn list(ctx: &Context, args: ScopeArg) -> Result<(), CliError> {
         .list_acls(&args.scope)
         .await
         .map_err(|e| fail(ctx, e, &doing, || no_scope_hint(&args.scope)))?;
-    items.sort_by(|a, b| a.principal.to_lowercase().cmp(&b.principal.to_lowercase()));
+    items.sort_by_key(|a| a.principal.to_lowercase());
     let rows: Vec<AclRow> = items.into_iter().map(AclRow::from).collect();
     ctx.print_rows(&rows, &format!("Scope '{}' has no ACLs.", args.scope))
 }

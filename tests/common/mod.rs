@@ -1,7 +1,7 @@
 //! The test bed: the real `dbsecrets` binary against the emulator, started inside
 //! the test on 127.0.0.1 port 0 (ready when `start` returns: no sleeps), with a
 //! clean environment and a temporary HOME.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod fake;
 
