@@ -161,6 +161,9 @@ impl Context {
         };
         let home = dirs::home_dir();
         let cfg = config::resolve(&overrides, &ProcessEnv, home.as_deref())?;
+        for w in &cfg.warnings {
+            self.warn(w);
+        }
         Ok(self.config.get_or_init(|| cfg))
     }
 

@@ -169,6 +169,12 @@ impl ApiClient {
                     "* attempt {attempt} failed ({error}); retrying in {:.1} s",
                     wait.as_secs_f64()
                 );
+            } else if attempt == 1 && matches!(error, ApiError::Transport(_)) {
+                // Throttling is routine; a network failure is worth knowing about while we wait.
+                eprintln!(
+                    "warning: {error}; retrying for up to {:.0} s (--retry-timeout)",
+                    self.settings.retry_timeout.as_secs_f64()
+                );
             }
             tokio::time::sleep(wait).await;
         }

@@ -61,6 +61,8 @@ impl Bed {
     pub fn write_config(&self, text: &str) -> PathBuf {
         let p = self.home.path().join(".databrickscfg");
         std::fs::write(&p, text).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
         p
     }
 
