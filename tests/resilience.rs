@@ -128,7 +128,7 @@ fn loopback_is_never_proxied() {
 fn ctrl_c_stops_with_130_and_says_what_that_means() {
     let bed = Bed::new();
     let fake = Fake::start(vec![Reply::Hang(Duration::from_secs(30))]);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"))
         .env_clear()
         .env("HOME", bed.home.path())
         .env("DATABRICKS_HOST", &fake.url)
