@@ -88,9 +88,21 @@ impl ApiClient {
             // A redirect means the request did not reach the API (SSO, private link):
             // never follow it, so the Authorization header never goes elsewhere.
             .redirect(reqwest::redirect::Policy::none());
-        install_crypto_provider();
-        if url.scheme() == "https" && settings.skip_verify {
-            builder = builder.tls_danger_accept_invalid_certs(true);
+        if url.scheme() == "https" {
+            if settings.skip_verify {
+                // reqwest's own no-verification path loads no roots.
+                install_crypto_provider();
+                builder = builder.tls_danger_accept_invalid_certs(true);
+            } else {
+                let (config, warnings) = super::tls::verifying();
+                for w in warnings {
+                    eprintln!("warning: {w}");
+                }
+                builder = builder.tls_backend_preconfigured(config);
+            }
+        } else {
+            // Plain http never uses TLS: do not load any certificate.
+            builder = builder.tls_backend_preconfigured(super::tls::unused());
         }
         if is_loopback(url.host_str().unwrap_or_default()) {
             // The local machine is never reached through a proxy.
@@ -225,8 +237,11 @@ impl ApiClient {
                 if self.settings.debug {
                     eprintln!("< {msg} ({} ms)", started.elapsed().as_millis());
                 }
-                // Connection failures and timeouts are worth another try.
-                return Err(if e.is_connect() || e.is_timeout() || e.is_request() {
+                // Connection failures and timeouts are worth another try; a
+                // certificate that does not verify will not verify next time.
+                return Err(if is_tls_failure(&e) {
+                    Failure::Final(ApiError::Transport(msg))
+                } else if e.is_connect() || e.is_timeout() || e.is_request() {
                     Failure::Retryable(ApiError::Transport(msg), None)
                 } else {
                     Failure::Final(ApiError::Transport(msg))
@@ -392,6 +407,29 @@ fn transport_message(e: &reqwest::Error, url: &str) -> String {
     } else {
         format!("request to {url} failed: {root}")
     }
+}
+
+/// Does the error chain hold a TLS failure (an unknown CA, a wrong name)?
+fn is_tls_failure(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.downcast_ref::<rustls::Error>().is_some()
+            || err.to_string().contains("invalid peer certificate")
+        {
+            return true;
+        }
+        // io::Error hides its inner error from source(): look inside it.
+        if let Some(inner) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            if inner.downcast_ref::<rustls::Error>().is_some() {
+                return true;
+            }
+        }
+        source = err.source();
+    }
+    false
 }
 
 fn log_request(req: &reqwest::Request, body: Option<&serde_json::Value>, auth: &str) {
