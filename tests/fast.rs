@@ -5,28 +5,15 @@
 mod common;
 use common::fake::{Fake, Reply};
 use common::*;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[test]
 fn a_single_request_runs_on_one_thread() {
     let bed = Bed::new();
     let fake = Fake::start(vec![Reply::Hang(Duration::from_secs(20))]);
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"))
-        .env_clear()
-        .env("HOME", bed.home.path())
-        .env("DATABRICKS_HOST", &fake.url)
-        .env("DATABRICKS_TOKEN", "t")
-        .args(["list-scopes", "--timeout", "20"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = bed.spawn_against(&fake.url, &["list-scopes", "--timeout", "20"]);
     // While the request is in flight, count the process's threads.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while fake.count() == 0 {
-        assert!(Instant::now() < deadline, "the request never arrived");
-        std::thread::yield_now();
-    }
+    wait_until("the request arrives", || fake.count() > 0);
     let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
     let threads = status
         .lines()

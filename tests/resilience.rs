@@ -128,22 +128,9 @@ fn loopback_is_never_proxied() {
 fn ctrl_c_stops_with_130_and_says_what_that_means() {
     let bed = Bed::new();
     let fake = Fake::start(vec![Reply::Hang(Duration::from_secs(30))]);
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"))
-        .env_clear()
-        .env("HOME", bed.home.path())
-        .env("DATABRICKS_HOST", &fake.url)
-        .env("DATABRICKS_TOKEN", "t")
-        .args(["put", "s", "k", "--value", "v"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = bed.spawn_against(&fake.url, &["put", "s", "k", "--value", "v"]);
     // Wait until the request is in flight (the server has it), then interrupt.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while fake.count() == 0 {
-        assert!(Instant::now() < deadline, "the request never arrived");
-        std::thread::yield_now();
-    }
+    wait_until("the request arrives", || fake.count() > 0);
     let started = Instant::now();
     std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])

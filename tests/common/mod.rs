@@ -169,3 +169,31 @@ impl Out {
         self
     }
 }
+
+impl Bed {
+    /// Starts `dbsecrets ARGS` against `host` in the background (stdout and stderr piped).
+    pub fn spawn_against(&self, host: &str, args: &[&str]) -> std::process::Child {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"))
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("DATABRICKS_HOST", host)
+            .env("DATABRICKS_TOKEN", "t")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawns")
+    }
+}
+
+/// Waits (without sleeping) until `ready` holds, failing the test after 20 s.
+pub fn wait_until(what: &str, ready: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !ready() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting: {what}"
+        );
+        std::thread::yield_now();
+    }
+}
