@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
 use reqwest::Method;
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
@@ -49,6 +49,8 @@ impl Settings {
 /// A client for one workspace, shared by all requests of the process.
 pub struct ApiClient {
     http: reqwest::Client,
+    /// `dbsecrets/<version> os/<os> auth/<method>`: set per request so `--debug` shows it.
+    user_agent: HeaderValue,
     settings: Settings,
     auth: Box<dyn CredentialsProvider>,
     limiter: Arc<RateLimiter>,
@@ -82,7 +84,6 @@ impl ApiClient {
             auth.name()
         );
         let mut builder = reqwest::Client::builder()
-            .user_agent(user_agent)
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
             // A redirect means the request did not reach the API (SSO, private link):
@@ -112,8 +113,10 @@ impl ApiClient {
             .build()
             .map_err(|e| ApiError::Transport(format!("cannot set up the HTTP client: {e}")))?;
         let limiter = Arc::new(RateLimiter::new(settings.rate_limit));
+        let user_agent = HeaderValue::from_str(&user_agent).expect("the user agent is ASCII");
         Ok(ApiClient {
             http,
+            user_agent,
             settings,
             auth,
             limiter,
@@ -214,7 +217,8 @@ impl ApiClient {
         let mut req = self
             .http
             .request(method.clone(), &url)
-            .header(AUTHORIZATION, auth_value);
+            .header(AUTHORIZATION, auth_value)
+            .header(USER_AGENT, self.user_agent.clone());
         if !query.is_empty() {
             req = req.query(query);
         }
