@@ -8,6 +8,7 @@
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, Request, State};
+
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -15,7 +16,14 @@ use base64::Engine as _;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::state::{self, ApiError, ErrorCode};
+use std::time::Instant;
+
+use axum::extract::ConnectInfo;
+
+use super::chaos::{Fault, Verdict};
+use super::conn::Connection;
+use super::oauth;
+use super::state::{self, ApiError, Caller, ErrorCode, Store};
 use super::{Emulator, GetMode, RecordedRequest};
 
 /// Far above the largest legal request (a 128 KB value, base64-encoded or
@@ -26,6 +34,12 @@ const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 const NOTEBOOK_ONLY_MESSAGE: &str = "Secrets can only be read from within a notebook or job \
     running on a Databricks cluster; this workspace does not allow reading secret values \
     through the REST API.";
+
+/// `--throttle-rps` answers (429 REQUEST_LIMIT_EXCEEDED).
+const THROTTLED_MESSAGE: &str = "Too many requests. Please wait a moment and try again.";
+
+/// `--fail-rate` answers (503 TEMPORARILY_UNAVAILABLE).
+const UNAVAILABLE_MESSAGE: &str = "The service is temporarily unavailable. Please try again later.";
 
 pub(super) fn router(emulator: Emulator) -> Router {
     Router::new().fallback(handle).with_state(emulator)
@@ -44,6 +58,16 @@ enum Op {
     GetAcl,
     ListAcls,
     DeleteAcl,
+}
+
+impl Op {
+    /// Whether a successful call changes the state (and so is saved).
+    fn changes_state(self) -> bool {
+        !matches!(
+            self,
+            Op::ListScopes | Op::ListSecrets | Op::GetSecret | Op::GetAcl | Op::ListAcls
+        )
+    }
 }
 
 /// Every endpoint: path, the one method it answers, and the operation.
@@ -93,20 +117,164 @@ async fn handle(State(emulator): State<Emulator>, request: Request) -> Response 
         &parts.headers,
         bytes.as_ref().ok(),
     );
-    let reply = match bytes {
-        Ok(bytes) => dispatch(&emulator, &parts.method, &parts.uri, &parts.headers, &bytes),
-        Err(_) => Reply::Err(malformed(format!(
-            "Could not read the request body (at most {MAX_BODY_BYTES} bytes)."
-        ))),
-    };
-    let response = into_response(reply, parts.uri.path());
-    record.status = response.status().as_u16();
+    let answer = answer(&emulator, &parts, bytes).await;
+    record.status = answer.response.as_ref().map_or(0, |r| r.status().as_u16());
     if emulator.inner.verbose {
-        // Path only: the query string may hold scope and key names, and
-        // nothing from headers or bodies is ever printed.
-        eprintln!("{} {} -> {}", record.method, record.path, record.status);
+        // Path and principal only: the query string may hold scope and key
+        // names, and nothing from headers or bodies is ever printed.
+        let who = answer.principal.as_deref().unwrap_or("-");
+        eprintln!(
+            "{} {} {who} -> {}",
+            record.method, record.path, record.status
+        );
     }
     emulator.record(record);
+    answer.response.unwrap_or_else(|| drop_connection(&parts))
+}
+
+/// The answer to one request (`None`: drop the connection) and, for the
+/// log, who made it.
+struct Answer {
+    response: Option<Response>,
+    principal: Option<String>,
+}
+
+async fn answer(
+    emulator: &Emulator,
+    parts: &axum::http::request::Parts,
+    bytes: Result<Bytes, axum::Error>,
+) -> Answer {
+    let caller = authenticate(emulator, &parts.headers);
+    let mut principal = caller.as_ref().ok().map(|c| c.name.clone());
+    let path = parts.uri.path();
+    let (latency, fault) = {
+        let mut chaos = emulator.chaos();
+        (chaos.latency, chaos.take_fault(path))
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match fault {
+        None => {}
+        Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::Drop) => {
+            return Answer {
+                response: None,
+                principal,
+            }
+        }
+        Some(Fault::Status {
+            status,
+            body,
+            content_type,
+            retry_after,
+        }) => {
+            let response = raw_response(status, &content_type, body, retry_after.as_deref());
+            return Answer {
+                response: Some(response),
+                principal,
+            };
+        }
+        Some(Fault::Redirect { status, location }) => {
+            let mut response = raw_response(status, "text/plain", String::new(), None);
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            return Answer {
+                response: Some(response),
+                principal,
+            };
+        }
+    }
+    let (verdict, retry_after) = {
+        let mut chaos = emulator.chaos();
+        (chaos.verdict(Instant::now()), chaos.retry_after_secs)
+    };
+    let chaos_error = match verdict {
+        Verdict::Pass => None,
+        Verdict::Throttled => Some(ApiError::new(
+            ErrorCode::RequestLimitExceeded,
+            THROTTLED_MESSAGE,
+        )),
+        Verdict::Unavailable => Some(ApiError::new(
+            ErrorCode::TemporarilyUnavailable,
+            UNAVAILABLE_MESSAGE,
+        )),
+    };
+    if let Some(e) = chaos_error {
+        let mut response = into_response(Reply::Err(e), path);
+        if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return Answer {
+            response: Some(response),
+            principal,
+        };
+    }
+    let response = match path {
+        oauth::DISCOVERY_PATH => oauth::discovery(&parts.method, &parts.headers),
+        oauth::DATABRICKS_CONFIG_PATH => into_response(
+            Reply::Err(ApiError::new(
+                ErrorCode::EndpointNotFound,
+                format!("No API found for '{} {path}'", parts.method),
+            )),
+            path,
+        ),
+        oauth::TOKEN_PATH => {
+            let (response, client) = oauth::token(emulator, &parts.method, &parts.headers, &bytes);
+            principal = client;
+            response
+        }
+        _ => {
+            let reply = match (bytes, caller) {
+                (_, Err(e)) => Reply::Err(e),
+                (Ok(bytes), Ok(caller)) => {
+                    dispatch(emulator, &caller, &parts.method, &parts.uri, &bytes)
+                }
+                (Err(_), Ok(_)) => Reply::Err(malformed(format!(
+                    "Could not read the request body (at most {MAX_BODY_BYTES} bytes)."
+                ))),
+            };
+            into_response(reply, path)
+        }
+    };
+    Answer {
+        response: Some(response),
+        principal,
+    }
+}
+
+/// [`Fault::Drop`]: cut the connection the request came on, so the client
+/// gets no answer at all. Served through [`super::serve`], the connection's
+/// kill switch is in the request; a caller serving [`Emulator::router`] some
+/// other way gets an empty 502 with `Connection: close` instead.
+fn drop_connection(parts: &axum::http::request::Parts) -> Response {
+    if let Some(ConnectInfo(connection)) = parts.extensions.get::<ConnectInfo<Connection>>() {
+        connection.kill();
+    }
+    let mut response = raw_response(502, "text/plain", String::new(), None);
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// A response with exactly this status, content type and body.
+pub(super) fn raw_response(
+    status: u16,
+    content_type: &str,
+    body: String,
+    retry_after: Option<&str>,
+) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, Body::from(body)).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(v).ok()) {
+        headers.insert(header::RETRY_AFTER, value);
+    }
     response
 }
 
@@ -139,17 +307,11 @@ fn recorded(
 
 fn dispatch(
     emulator: &Emulator,
+    caller: &Caller,
     method: &Method,
     uri: &Uri,
-    headers: &HeaderMap,
     body: &Bytes,
 ) -> Reply {
-    let Some(principal) = authenticate(emulator, headers) else {
-        return Reply::Err(ApiError::new(
-            ErrorCode::Unauthenticated,
-            "Missing or invalid authorization header",
-        ));
-    };
     let path = uri.path();
     let Some((_, allowed, op)) = ENDPOINTS.iter().find(|(p, _, _)| *p == path) else {
         return Reply::Err(ApiError::new(
@@ -168,20 +330,55 @@ fn dispatch(
     } else {
         Params::from_body(body)
     };
-    params
-        .and_then(|p| run(emulator, &principal, *op, &p))
-        .into()
+    params.and_then(|p| run(emulator, caller, *op, &p)).into()
 }
 
-/// Maps the Authorization header to the calling principal. Any non-empty
-/// `Bearer` token or `Basic` credential is accepted for now and every caller
-/// is the configured principal; this is where a token-to-principal table
-/// would go when ACLs get enforced.
-fn authenticate(emulator: &Emulator, headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, credential) = value.trim().split_once(' ')?;
-    let known = scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("basic");
-    (known && !credential.trim().is_empty()).then(|| emulator.inner.principal.clone())
+const MISSING_CREDENTIALS: &str = "Missing or invalid authorization header";
+const INVALID_TOKEN: &str = "Invalid access token.";
+const EXPIRED_TOKEN: &str = "Access token has expired.";
+const INVALID_BASIC: &str = "Invalid username or password.";
+
+/// Maps the Authorization header to the calling principal. With no
+/// credentials configured (open mode), any non-empty `Bearer` token or
+/// `Basic` credential is the default admin; otherwise a Bearer token must be
+/// a configured one or an unexpired OAuth token the emulator issued, and a
+/// Basic credential a configured user name and password.
+fn authenticate(emulator: &Emulator, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let unauthenticated = |message: &str| ApiError::new(ErrorCode::Unauthenticated, message);
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| unauthenticated(MISSING_CREDENTIALS))?;
+    let (scheme, credential) = value
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| unauthenticated(MISSING_CREDENTIALS))?;
+    let credential = credential.trim();
+    let bearer = scheme.eq_ignore_ascii_case("bearer");
+    if !(bearer || scheme.eq_ignore_ascii_case("basic")) || credential.is_empty() {
+        return Err(unauthenticated(MISSING_CREDENTIALS));
+    }
+    let directory = &emulator.inner.directory;
+    if directory.is_open() {
+        return Ok(directory.default_caller());
+    }
+    if bearer {
+        if let Some(principal) = directory.token(credential) {
+            return Ok(directory.caller(principal));
+        }
+        return match emulator.issued_token(credential) {
+            Some((principal, true)) => Ok(directory.caller(&principal)),
+            Some((_, false)) => Err(unauthenticated(EXPIRED_TOKEN)),
+            None => Err(unauthenticated(INVALID_TOKEN)),
+        };
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(credential)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|pair| directory.basic(&pair).map(str::to_string))
+        .map(|principal| directory.caller(&principal))
+        .ok_or_else(|| unauthenticated(INVALID_BASIC))
 }
 
 /// Request parameters from either a JSON body (POST) or the query (GET).
@@ -233,63 +430,77 @@ fn malformed(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::MalformedRequest, message)
 }
 
-fn run(emulator: &Emulator, caller: &str, op: Op, p: &Params) -> Result<Value, ApiError> {
+/// Runs one operation under the store's lock, and saves the state file
+/// after every successful change (still under the lock, so saves happen in
+/// the order of the changes).
+fn run(emulator: &Emulator, caller: &Caller, op: Op, p: &Params) -> Result<Value, ApiError> {
+    let mut store = emulator.store();
+    let value = apply(&mut store, emulator.get_mode(), caller, op, p)?;
+    if op.changes_state() {
+        emulator.persist(&store)?;
+    }
+    Ok(value)
+}
+
+fn apply(
+    store: &mut Store,
+    get_mode: GetMode,
+    caller: &Caller,
+    op: Op,
+    p: &Params,
+) -> Result<Value, ApiError> {
     match op {
-        Op::CreateScope => create_scope(emulator, caller, p),
+        Op::CreateScope => create_scope(store, caller, p),
         Op::DeleteScope => {
             let scope = p.required("scope")?;
-            emulator.store().delete_scope(caller, scope)?;
+            store.delete_scope(caller, scope)?;
             Ok(empty())
         }
-        Op::ListScopes => Ok(listing("scopes", emulator.store().list_scopes(caller))),
-        Op::PutSecret => put_secret(emulator, caller, p),
+        Op::ListScopes => Ok(listing("scopes", store.list_scopes(caller))),
+        Op::PutSecret => put_secret(store, caller, p),
         Op::DeleteSecret => {
             let (scope, key) = (p.required("scope")?, p.required("key")?);
-            emulator.store().delete_secret(caller, scope, key)?;
+            store.delete_secret(caller, scope, key)?;
             Ok(empty())
         }
         Op::ListSecrets => {
             let scope = p.required("scope")?;
-            let secrets = emulator.store().list_secrets(caller, scope)?;
+            let secrets = store.list_secrets(caller, scope)?;
             Ok(listing("secrets", secrets))
         }
-        Op::GetSecret => get_secret(emulator, caller, p),
+        Op::GetSecret => get_secret(store, get_mode, caller, p),
         Op::PutAcl => {
             let scope = p.required("scope")?;
             let (principal, permission) = (p.required("principal")?, p.required("permission")?);
-            emulator
-                .store()
-                .put_acl(caller, scope, principal, permission)?;
+            store.put_acl(caller, scope, principal, permission)?;
             Ok(empty())
         }
         Op::GetAcl => {
             let (scope, principal) = (p.required("scope")?, p.required("principal")?);
-            let acl = emulator.store().get_acl(caller, scope, principal)?;
+            let acl = store.get_acl(caller, scope, principal)?;
             Ok(to_value(acl))
         }
         Op::ListAcls => {
             let scope = p.required("scope")?;
-            Ok(listing("items", emulator.store().list_acls(caller, scope)?))
+            Ok(listing("items", store.list_acls(caller, scope)?))
         }
         Op::DeleteAcl => {
             let (scope, principal) = (p.required("scope")?, p.required("principal")?);
-            emulator.store().delete_acl(caller, scope, principal)?;
+            store.delete_acl(caller, scope, principal)?;
             Ok(empty())
         }
     }
 }
 
-fn create_scope(emulator: &Emulator, caller: &str, p: &Params) -> Result<Value, ApiError> {
+fn create_scope(store: &mut Store, caller: &Caller, p: &Params) -> Result<Value, ApiError> {
     let scope = p.required("scope")?;
     let manager = p.optional("initial_manage_principal")?;
     let backend = p.optional("scope_backend_type")?;
-    emulator
-        .store()
-        .create_scope(caller, scope, manager, backend)?;
+    store.create_scope(caller, scope, manager, backend)?;
     Ok(empty())
 }
 
-fn put_secret(emulator: &Emulator, caller: &str, p: &Params) -> Result<Value, ApiError> {
+fn put_secret(store: &mut Store, caller: &Caller, p: &Params) -> Result<Value, ApiError> {
     let (scope, key) = (p.required("scope")?, p.required("key")?);
     let (string_value, bytes_value) = (p.optional("string_value")?, p.optional("bytes_value")?);
     // Names first: a bad name is reported before any problem with the value,
@@ -298,18 +509,21 @@ fn put_secret(emulator: &Emulator, caller: &str, p: &Params) -> Result<Value, Ap
     state::validate_key(key)?;
     let value = state::decode_value(string_value, bytes_value)?;
     let now = chrono::Utc::now().timestamp_millis();
-    emulator
-        .store()
-        .put_secret(caller, scope, key, value, now)?;
+    store.put_secret(caller, scope, key, value, now)?;
     Ok(empty())
 }
 
-fn get_secret(emulator: &Emulator, caller: &str, p: &Params) -> Result<Value, ApiError> {
+fn get_secret(
+    store: &Store,
+    get_mode: GetMode,
+    caller: &Caller,
+    p: &Params,
+) -> Result<Value, ApiError> {
     let (scope, key) = (p.required("scope")?, p.required("key")?);
-    if emulator.get_mode() == GetMode::NotebookOnly {
+    if get_mode == GetMode::NotebookOnly {
         return Err(ApiError::new(ErrorCode::BadRequest, NOTEBOOK_ONLY_MESSAGE));
     }
-    let (key, value) = emulator.store().get_secret(caller, scope, key)?;
+    let (key, value) = store.get_secret(caller, scope, key)?;
     let value = base64::engine::general_purpose::STANDARD.encode(value);
     Ok(json!({ "key": key, "value": value }))
 }

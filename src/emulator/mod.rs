@@ -1,22 +1,46 @@
-//! A faithful, stateful, in-memory emulator of the Databricks Secrets API 2.0
-//! (see `shared/spec/secrets-api.md`), used by tests and by
-//! `dbsecrets emulator` so the CLI can be tried without a workspace.
+//! A faithful, stateful emulator of the Databricks Secrets API 2.0 (see
+//! `shared/spec/secrets-api.md`) and of the workspace's OAuth endpoints
+//! (`shared/spec/auth.md`), used by tests and by `dbsecrets emulator` so the
+//! CLI and scripts can be tried without a workspace.
 //!
-//! Layers: [`state`] holds the model and every rule (no HTTP); `handlers`
-//! turns HTTP requests into state calls and errors into the server's JSON
-//! bodies; `server` runs it (in the foreground for the CLI, on a background
-//! thread for tests); `cli` holds the subcommand's arguments.
+//! Layers: [`state`] holds the model and every rule, ACL enforcement included
+//! (no HTTP); `principals` maps credentials to principals, groups and admins
+//! (and reads the `--config` file); `handlers` turns HTTP requests into state
+//! calls and errors into the server's JSON bodies; `oauth` is the discovery
+//! document and token endpoint; `chaos` is latency, seeded 503s, throttling
+//! and the scripted [`Fault`] plan; `persist` is the `--state` file; `conn`
+//! lets a fault cut a connection; `server` runs it all (in the foreground for
+//! the CLI, on a background thread for tests); `cli` holds the subcommand's
+//! arguments.
+//!
+//! Each request goes: latency, then the next matching queued [`Fault`]
+//! (before authentication), then the throttle and the `fail_rate` coin, then
+//! the endpoint. All of these apply to the OAuth endpoints too, and every
+//! answer, chaos included, is in [`Emulator::requests`].
 
+mod chaos;
 mod cli;
+mod conn;
 mod handlers;
+mod oauth;
+mod persist;
+mod principals;
 mod server;
 pub mod state;
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
+pub use chaos::Fault;
 pub use cli::EmulatorArgs;
+pub use principals::{
+    EmulatorConfig, FederationConfig, GroupConfig, OAuthClientConfig, PrincipalConfig,
+    PrincipalKind,
+};
 pub use server::{run_cli, serve, BackgroundEmulator};
-pub use state::{ApiError, ErrorCode, Permission};
+pub use state::{ApiError, Caller, ErrorCode, Permission};
 
 /// How `GET /api/2.0/secrets/get` behaves. Real workspaces differ: many return
 /// the value, some refuse a direct call outside a notebook.
@@ -29,17 +53,49 @@ pub enum GetMode {
     NotebookOnly,
 }
 
-/// How an emulator instance behaves.
-#[derive(Clone, Debug)]
+/// How an emulator instance behaves. `Default` is an open workspace: every
+/// non-empty token is `admin@example.com`, a workspace admin; nothing is
+/// saved and nothing misbehaves.
+#[derive(Clone)]
 pub struct EmulatorOptions {
     pub get_mode: GetMode,
-    /// The principal every authenticated caller acts as (it gets MANAGE on
-    /// scopes it creates).
+    /// The default principal: in an open workspace (no credentials
+    /// configured) every caller acts as it. It is always a workspace admin.
     pub principal: String,
     /// Most scopes the workspace may hold (real workspaces: 1000, older ones 100).
     pub max_scopes: usize,
-    /// Print `METHOD path -> status` to stderr for each request.
+    /// Print `METHOD path principal -> status` to stderr for each request.
     pub verbose: bool,
+    /// Static Bearer tokens: (token, principal). Any credential configured
+    /// here, in `principals`, `oauth_clients` or `oidc_federation` closes
+    /// the workspace: unknown tokens then get 401.
+    pub tokens: Vec<(String, String)>,
+    /// Extra workspace admins (besides `principal`, principals with
+    /// `admin = true` and members of the `admins` group).
+    pub admins: Vec<String>,
+    /// Users and service principals (tokens, groups, admin, Basic password).
+    pub principals: Vec<PrincipalConfig>,
+    /// Groups and their members (principals or groups).
+    pub groups: Vec<GroupConfig>,
+    /// OAuth M2M clients: (client_id, client_secret, principal).
+    pub oauth_clients: Vec<(String, String, String)>,
+    /// Token-exchange pairs: (client_id, subject_token, principal).
+    pub oidc_federation: Vec<(String, String, String)>,
+    /// `expires_in` of issued OAuth tokens; 0 issues already expired tokens.
+    pub token_lifetime_secs: u64,
+    /// Where to keep the state between runs (`None`: memory only).
+    pub state_file: Option<PathBuf>,
+    /// Added before every answer.
+    pub latency_ms: u64,
+    /// Fraction (0..=1) of requests answered 503 TEMPORARILY_UNAVAILABLE.
+    pub fail_rate: f64,
+    /// Seed of the `fail_rate` coin: the same seed fails the same requests.
+    pub seed: u64,
+    /// Answer 429 REQUEST_LIMIT_EXCEEDED above this many requests in the
+    /// current one-second window.
+    pub throttle_rps: Option<u32>,
+    /// `Retry-After` (seconds) on chaos 429s and 503s.
+    pub retry_after_secs: u64,
 }
 
 impl Default for EmulatorOptions {
@@ -49,7 +105,75 @@ impl Default for EmulatorOptions {
             principal: "admin@example.com".to_string(),
             max_scopes: 1000,
             verbose: false,
+            tokens: Vec::new(),
+            admins: Vec::new(),
+            principals: Vec::new(),
+            groups: Vec::new(),
+            oauth_clients: Vec::new(),
+            oidc_federation: Vec::new(),
+            token_lifetime_secs: 3600,
+            state_file: None,
+            latency_ms: 0,
+            fail_rate: 0.0,
+            seed: DEFAULT_SEED,
+            throttle_rps: None,
+            retry_after_secs: 1,
         }
+    }
+}
+
+/// `--seed`'s default, so that runs repeat unless asked otherwise.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// Tokens and secrets stay out of `{:?}`: only their counts show.
+impl std::fmt::Debug for EmulatorOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorOptions")
+            .field("get_mode", &self.get_mode)
+            .field("principal", &self.principal)
+            .field("max_scopes", &self.max_scopes)
+            .field("verbose", &self.verbose)
+            .field("tokens", &self.tokens.len())
+            .field("admins", &self.admins)
+            .field("principals", &self.principals.len())
+            .field("groups", &self.groups.len())
+            .field("oauth_clients", &self.oauth_clients.len())
+            .field("oidc_federation", &self.oidc_federation.len())
+            .field("token_lifetime_secs", &self.token_lifetime_secs)
+            .field("state_file", &self.state_file)
+            .field("latency_ms", &self.latency_ms)
+            .field("fail_rate", &self.fail_rate)
+            .field("seed", &self.seed)
+            .field("throttle_rps", &self.throttle_rps)
+            .field("retry_after_secs", &self.retry_after_secs)
+            .finish()
+    }
+}
+
+impl EmulatorOptions {
+    /// Adds a config file's principals, groups, OAuth clients and federation
+    /// pairs to these options.
+    pub fn add_config(&mut self, config: EmulatorConfig) {
+        self.principals.extend(config.principals);
+        self.groups.extend(config.groups);
+        self.oauth_clients.extend(
+            config
+                .oauth_clients
+                .into_iter()
+                .map(|c| (c.client_id, c.client_secret, c.principal)),
+        );
+        self.oidc_federation.extend(
+            config
+                .oidc_federation
+                .into_iter()
+                .map(|c| (c.client_id, c.subject_token, c.principal)),
+        );
+    }
+
+    /// [`EmulatorConfig::load`] then [`EmulatorOptions::add_config`].
+    pub fn add_config_file(&mut self, path: &Path) -> anyhow::Result<()> {
+        self.add_config(EmulatorConfig::load(path)?);
+        Ok(())
     }
 }
 
@@ -80,7 +204,12 @@ struct Inner {
     store: Mutex<state::Store>,
     requests: Mutex<Vec<RecordedRequest>>,
     get_mode: Mutex<GetMode>,
-    principal: String,
+    directory: principals::Directory,
+    /// OAuth access token → (principal, expiry).
+    issued: Mutex<HashMap<String, (String, Instant)>>,
+    token_lifetime: Duration,
+    chaos: Mutex<chaos::Chaos>,
+    state_file: Option<PathBuf>,
     verbose: bool,
 }
 
@@ -91,20 +220,60 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Emulator {
+    /// Like [`Emulator::try_new`], for options known to be good.
+    ///
+    /// # Panics
+    /// When `try_new` fails: a bad credential setup or an unreadable or
+    /// corrupt state file.
     pub fn new(opts: EmulatorOptions) -> Self {
-        let inner = Inner {
-            store: Mutex::new(state::Store::new(opts.max_scopes)),
-            requests: Mutex::new(Vec::new()),
-            get_mode: Mutex::new(opts.get_mode),
-            principal: opts.principal,
-            verbose: opts.verbose,
-        };
-        Self {
-            inner: Arc::new(inner),
+        match Self::try_new(opts) {
+            Ok(emulator) => emulator,
+            Err(e) => panic!("could not start the emulator: {e:#}"),
         }
     }
 
-    /// The axum router serving every Secrets API endpoint.
+    /// Builds an emulator, loading `state_file` when it exists. Fails on an
+    /// inconsistent credential setup, a `fail_rate` outside 0..=1, or a state
+    /// file that cannot be read or is corrupt (never replaced silently).
+    pub fn try_new(opts: EmulatorOptions) -> anyhow::Result<Self> {
+        if !(0.0..=1.0).contains(&opts.fail_rate) {
+            anyhow::bail!(
+                "the fail rate must be between 0 and 1, not {}",
+                opts.fail_rate
+            );
+        }
+        let directory = principals::Directory::new(&opts)?;
+        let store = match &opts.state_file {
+            Some(path) => persist::load(path, opts.max_scopes)?,
+            None => state::Store::new(opts.max_scopes),
+        };
+        let chaos = chaos::Chaos::new(
+            Duration::from_millis(opts.latency_ms),
+            opts.fail_rate,
+            opts.seed,
+            opts.throttle_rps,
+            opts.retry_after_secs,
+        );
+        let inner = Inner {
+            store: Mutex::new(store),
+            requests: Mutex::new(Vec::new()),
+            get_mode: Mutex::new(opts.get_mode),
+            directory,
+            issued: Mutex::new(HashMap::new()),
+            token_lifetime: Duration::from_secs(opts.token_lifetime_secs),
+            chaos: Mutex::new(chaos),
+            state_file: opts.state_file,
+            verbose: opts.verbose,
+        };
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The axum router serving every Secrets API endpoint. [`serve`] (and so
+    /// [`BackgroundEmulator`] and [`run_cli`]) serve it with connect info
+    /// that [`Fault::Drop`] needs; served any other way, a drop fault answers
+    /// an empty 502 instead of cutting the connection.
     pub fn router(&self) -> axum::Router {
         handlers::router(self.clone())
     }
@@ -119,13 +288,17 @@ impl Emulator {
     }
 
     /// Adds an Azure Key Vault-backed scope, which no PAT-authenticated API
-    /// call can create. An invalid or existing name is ignored (tests seed
-    /// known-good names).
+    /// call can create; the default principal holds MANAGE on it. An invalid
+    /// or existing name is ignored (tests seed known-good names).
     pub fn seed_keyvault_scope(&self, name: &str, resource_id: &str, dns_name: &str) {
-        let principal = self.inner.principal.clone();
-        let _ = self
-            .store()
-            .seed_keyvault_scope(&principal, name, resource_id, dns_name);
+        let principal = self.inner.directory.default_caller().name;
+        let mut store = self.store();
+        if store
+            .seed_keyvault_scope(&principal, name, resource_id, dns_name)
+            .is_ok()
+        {
+            let _ = self.persist(&store);
+        }
     }
 
     /// The stored bytes of a secret (case-insensitive names), bypassing HTTP.
@@ -137,6 +310,55 @@ impl Emulator {
         *lock(&self.inner.get_mode) = mode;
     }
 
+    /// Queues a fault for the next request, whatever its path.
+    pub fn push_fault(&self, fault: Fault) {
+        lock(&self.inner.chaos).push_fault(None, fault);
+    }
+
+    /// Queues a fault for the next request whose path starts with
+    /// `path_prefix` (e.g. `/oidc/v1/token` or `/api/2.0/secrets/get`).
+    pub fn push_fault_for(&self, path_prefix: &str, fault: Fault) {
+        lock(&self.inner.chaos).push_fault(Some(path_prefix.to_string()), fault);
+    }
+
+    /// Faults queued and not yet used.
+    pub fn pending_faults(&self) -> usize {
+        lock(&self.inner.chaos).pending_faults()
+    }
+
+    pub fn clear_faults(&self) {
+        lock(&self.inner.chaos).clear_faults();
+    }
+
+    /// Changes `latency_ms` while running.
+    pub fn set_latency(&self, latency: Duration) {
+        lock(&self.inner.chaos).latency = latency;
+    }
+
+    /// Changes `fail_rate` while running (clamped to 0..=1).
+    pub fn set_fail_rate(&self, fail_rate: f64) {
+        lock(&self.inner.chaos).fail_rate = fail_rate.clamp(0.0, 1.0);
+    }
+
+    /// Changes `throttle_rps` while running.
+    pub fn set_throttle_rps(&self, throttle_rps: Option<u32>) {
+        lock(&self.inner.chaos).throttle_rps = throttle_rps;
+    }
+
+    /// Makes every OAuth token issued so far expire now (their next use gets
+    /// 401), so a client's refresh can be tested without waiting.
+    pub fn expire_oauth_tokens(&self) {
+        let now = Instant::now();
+        for (_, expiry) in lock(&self.inner.issued).values_mut() {
+            *expiry = now;
+        }
+    }
+
+    /// How many OAuth tokens the token endpoint has issued.
+    pub fn issued_token_count(&self) -> usize {
+        lock(&self.inner.issued).len()
+    }
+
     fn get_mode(&self) -> GetMode {
         *lock(&self.inner.get_mode)
     }
@@ -145,7 +367,43 @@ impl Emulator {
         lock(&self.inner.store)
     }
 
+    fn chaos(&self) -> MutexGuard<'_, chaos::Chaos> {
+        lock(&self.inner.chaos)
+    }
+
     fn record(&self, request: RecordedRequest) {
         lock(&self.inner.requests).push(request);
+    }
+
+    fn token_lifetime(&self) -> Duration {
+        self.inner.token_lifetime
+    }
+
+    /// Issues an OAuth access token for `principal`.
+    fn issue_token(&self, principal: &str) -> String {
+        let token = oauth::random_token();
+        let expiry = Instant::now() + self.inner.token_lifetime;
+        lock(&self.inner.issued).insert(token.clone(), (principal.to_string(), expiry));
+        token
+    }
+
+    /// An issued token's principal and whether it is still valid.
+    fn issued_token(&self, token: &str) -> Option<(String, bool)> {
+        let issued = lock(&self.inner.issued);
+        let (principal, expiry) = issued.get(token)?;
+        Some((principal.clone(), Instant::now() < *expiry))
+    }
+
+    /// Saves the state file, if there is one; called with the store locked
+    /// after each change.
+    fn persist(&self, store: &state::Store) -> Result<(), ApiError> {
+        let Some(path) = &self.inner.state_file else {
+            return Ok(());
+        };
+        persist::save(path, store).map_err(|e| {
+            let message = format!("{e:#}");
+            eprintln!("emulator: {message}");
+            ApiError::new(ErrorCode::InternalError, message)
+        })
     }
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use tokio::sync::watch;
 
+use super::conn::{Connection, KillableListener};
 use super::{Emulator, EmulatorOptions};
 
 /// How long a stopping background server waits for open connections to finish.
@@ -22,7 +23,11 @@ pub async fn serve(
     emulator: Emulator,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, emulator.router())
+    // Connections a `Fault::Drop` can cut; see `conn`.
+    let app = emulator
+        .router()
+        .into_make_service_with_connect_info::<Connection>();
+    axum::serve(KillableListener(listener), app)
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -38,14 +43,17 @@ pub struct BackgroundEmulator {
 }
 
 impl BackgroundEmulator {
+    /// Starts an emulator. A bad setup (see [`Emulator::try_new`]), such as
+    /// a corrupt state file, is an `InvalidInput` error carrying the reason.
     pub fn start(opts: EmulatorOptions) -> std::io::Result<Self> {
+        let emulator = Emulator::try_new(opts)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{e:#}")))?;
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         listener.set_nonblocking(true)?;
         let url = format!("http://{}", listener.local_addr()?);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        let emulator = Emulator::new(opts);
         let (stop, stopped) = watch::channel(false);
         let served = emulator.clone();
         let thread = std::thread::Builder::new()
@@ -112,19 +120,22 @@ pub fn run_cli(port: u16, opts: EmulatorOptions) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("could not start the async runtime")?;
+    // Before binding: a corrupt state file must stop us before the URL line.
+    let emulator = Emulator::try_new(opts)?;
+    let open = emulator.inner.directory.is_open();
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .with_context(|| format!("could not listen on 127.0.0.1:{port}"))?;
         let url = format!("http://{}", listener.local_addr()?);
-        announce(&url)?;
-        serve(listener, Emulator::new(opts), shutdown_signal())
+        announce(&url, open)?;
+        serve(listener, emulator, shutdown_signal())
             .await
             .context("the emulator stopped with an error")
     })
 }
 
-fn announce(url: &str) -> anyhow::Result<()> {
+fn announce(url: &str, open: bool) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{url}")
         .and_then(|()| stdout.flush())
@@ -132,7 +143,11 @@ fn announce(url: &str) -> anyhow::Result<()> {
     eprintln!(
         "Secrets API emulator listening on {url} (Ctrl-C to stop). Point dbsecrets at it with:"
     );
-    eprintln!("  export DATABRICKS_HOST={url} DATABRICKS_TOKEN=<any value>");
+    if open {
+        eprintln!("  export DATABRICKS_HOST={url} DATABRICKS_TOKEN=<any value>");
+    } else {
+        eprintln!("  export DATABRICKS_HOST={url} DATABRICKS_TOKEN=<one of the configured tokens>");
+    }
     Ok(())
 }
 

@@ -4,10 +4,10 @@
 //! [`ApiError`] carrying the error code and message the real server would send,
 //! so the HTTP layer only translates; the rules can be unit-tested here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine as _;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Longest scope name or secret key the server accepts.
 pub const MAX_NAME_LEN: usize = 128;
@@ -29,6 +29,9 @@ pub enum ErrorCode {
     Unauthenticated,
     EndpointNotFound,
     MethodNotAllowed,
+    RequestLimitExceeded,
+    TemporarilyUnavailable,
+    InternalError,
 }
 
 impl ErrorCode {
@@ -45,6 +48,9 @@ impl ErrorCode {
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::EndpointNotFound => "ENDPOINT_NOT_FOUND",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            Self::RequestLimitExceeded => "REQUEST_LIMIT_EXCEEDED",
+            Self::TemporarilyUnavailable => "TEMPORARILY_UNAVAILABLE",
+            Self::InternalError => "INTERNAL_ERROR",
         }
     }
 
@@ -55,6 +61,9 @@ impl ErrorCode {
             Self::Unauthenticated => 401,
             Self::PermissionDenied => 403,
             Self::MethodNotAllowed => 405,
+            Self::RequestLimitExceeded => 429,
+            Self::InternalError => 500,
+            Self::TemporarilyUnavailable => 503,
             _ => 400,
         }
     }
@@ -130,12 +139,46 @@ impl Permission {
     }
 }
 
-/// What an operation needs from the caller's ACL on a scope.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Needed {
-    Read,
-    Write,
-    Manage,
+/// The group every principal of the workspace belongs to.
+pub const USERS_GROUP: &str = "users";
+/// The workspace admins' group: its members may do everything.
+pub const ADMINS_GROUP: &str = "admins";
+
+/// Who is calling: a user or service principal, every group it belongs to
+/// (directly or through other groups, always including `users`) and whether
+/// it is a workspace admin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub name: String,
+    pub admin: bool,
+    pub groups: BTreeSet<String>,
+}
+
+impl Caller {
+    /// A workspace admin (member of `users` and `admins`).
+    pub fn admin(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            admin: true,
+            groups: BTreeSet::from([USERS_GROUP.to_string(), ADMINS_GROUP.to_string()]),
+        }
+    }
+
+    /// A non-admin principal in `groups` (and, always, `users`).
+    pub fn user<S: AsRef<str>>(name: &str, groups: &[S]) -> Self {
+        let mut all: BTreeSet<String> = groups.iter().map(|g| g.as_ref().to_string()).collect();
+        all.insert(USERS_GROUP.to_string());
+        Self {
+            name: name.to_string(),
+            admin: all.contains(ADMINS_GROUP),
+            groups: all,
+        }
+    }
+
+    /// Whether an ACL entry for `principal` applies to this caller.
+    fn is(&self, principal: &str) -> bool {
+        principal == self.name || self.groups.contains(principal)
+    }
 }
 
 /// Where a scope keeps its secrets.
@@ -287,12 +330,32 @@ fn scope_missing(name: &str) -> ApiError {
     ApiError::not_found(format!("Scope {name} does not exist!"))
 }
 
-/// The single place where ACLs will be enforced. Every scope operation calls
-/// it with what it needs; today every caller is an admin, so it allows all.
-/// A later change maps the token to a principal upstream and compares
-/// `scope.acls` (plus group membership) with `needed` here.
-fn authorize(_scope: &Scope, _principal: &str, _needed: Needed) -> Result<(), ApiError> {
-    Ok(())
+/// The single place where ACLs are enforced; every scope operation calls it
+/// with the level it needs. Workspace admins may do everything; anyone else
+/// needs an ACL entry, for themselves or for a group they are in, at the
+/// level needed or higher (MANAGE implies WRITE implies READ).
+fn authorize(scope: &Scope, caller: &Caller, needed: Permission) -> Result<(), ApiError> {
+    if caller.admin {
+        return Ok(());
+    }
+    let held = scope
+        .acls
+        .iter()
+        .filter(|(principal, _)| caller.is(principal))
+        .map(|(_, permission)| *permission)
+        .max();
+    if held >= Some(needed) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        ErrorCode::PermissionDenied,
+        format!(
+            "User {} does not have {} permission on scope {} to perform this action.",
+            caller.name,
+            needed.as_str(),
+            scope.name
+        ),
+    ))
 }
 
 impl Store {
@@ -321,15 +384,15 @@ impl Store {
     /// is `users`, the only other value the server accepts.
     pub fn create_scope(
         &mut self,
-        caller: &str,
+        caller: &Caller,
         name: &str,
         initial_manage_principal: Option<&str>,
         scope_backend_type: Option<&str>,
     ) -> Result<(), ApiError> {
         validate_scope_name(name)?;
         let manager = match initial_manage_principal {
-            None => caller,
-            Some("users") => "users",
+            None => caller.name.as_str(),
+            Some(USERS_GROUP) => USERS_GROUP,
             Some(other) => {
                 return Err(ApiError::invalid(format!(
                     "Invalid initial_manage_principal {other}: only users is supported."
@@ -392,14 +455,15 @@ impl Store {
     }
 
     /// `scopes/delete`: the scope goes with its secrets and ACLs.
-    pub fn delete_scope(&mut self, caller: &str, name: &str) -> Result<(), ApiError> {
-        authorize(self.scope(name)?, caller, Needed::Manage)?;
+    pub fn delete_scope(&mut self, caller: &Caller, name: &str) -> Result<(), ApiError> {
+        authorize(self.scope(name)?, caller, Permission::Manage)?;
         self.scopes.remove(&fold(name));
         Ok(())
     }
 
-    /// `scopes/list`, sorted by name as listed.
-    pub fn list_scopes(&self, _caller: &str) -> Vec<ScopeInfo> {
+    /// `scopes/list`, sorted by name as listed. Like the real service, every
+    /// scope is listed to every caller, whatever its ACLs.
+    pub fn list_scopes(&self, _caller: &Caller) -> Vec<ScopeInfo> {
         let mut out: Vec<ScopeInfo> = self.scopes.values().map(scope_info).collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
@@ -409,7 +473,7 @@ impl Store {
     /// always moves the timestamp forward, even within the same millisecond.
     pub fn put_secret(
         &mut self,
-        caller: &str,
+        caller: &Caller,
         scope: &str,
         key: &str,
         value: Vec<u8>,
@@ -418,7 +482,7 @@ impl Store {
         validate_scope_name(scope)?;
         validate_key(key)?;
         let s = self.scope_mut(scope)?;
-        authorize(s, caller, Needed::Write)?;
+        authorize(s, caller, Permission::Write)?;
         reject_keyvault_write(s, "Cannot write secrets to Azure KeyVault-backed scope")?;
         let folded = fold(key);
         match s.secrets.get_mut(&folded) {
@@ -446,11 +510,16 @@ impl Store {
     }
 
     /// `delete` (a secret).
-    pub fn delete_secret(&mut self, caller: &str, scope: &str, key: &str) -> Result<(), ApiError> {
+    pub fn delete_secret(
+        &mut self,
+        caller: &Caller,
+        scope: &str,
+        key: &str,
+    ) -> Result<(), ApiError> {
         validate_scope_name(scope)?;
         validate_key(key)?;
         let s = self.scope_mut(scope)?;
-        authorize(s, caller, Needed::Write)?;
+        authorize(s, caller, Permission::Write)?;
         reject_keyvault_write(s, "Cannot delete secrets from Azure KeyVault-backed scope")?;
         match s.secrets.remove(&fold(key)) {
             Some(_) => Ok(()),
@@ -459,9 +528,9 @@ impl Store {
     }
 
     /// `list` (secrets), sorted by key as listed.
-    pub fn list_secrets(&self, caller: &str, scope: &str) -> Result<Vec<SecretInfo>, ApiError> {
+    pub fn list_secrets(&self, caller: &Caller, scope: &str) -> Result<Vec<SecretInfo>, ApiError> {
         let s = self.scope(scope)?;
-        authorize(s, caller, Needed::Read)?;
+        authorize(s, caller, Permission::Read)?;
         let mut out: Vec<SecretInfo> = s
             .secrets
             .values()
@@ -477,14 +546,14 @@ impl Store {
     /// `get`: the stored key name (its original case) and the value bytes.
     pub fn get_secret(
         &self,
-        caller: &str,
+        caller: &Caller,
         scope: &str,
         key: &str,
     ) -> Result<(String, Vec<u8>), ApiError> {
         validate_scope_name(scope)?;
         validate_key(key)?;
         let s = self.scope(scope)?;
-        authorize(s, caller, Needed::Read)?;
+        authorize(s, caller, Permission::Read)?;
         let secret = s
             .secrets
             .get(&fold(key))
@@ -501,7 +570,7 @@ impl Store {
     /// `acls/put`: creates or overwrites.
     pub fn put_acl(
         &mut self,
-        caller: &str,
+        caller: &Caller,
         scope: &str,
         principal: &str,
         permission: &str,
@@ -509,16 +578,21 @@ impl Store {
         validate_principal(principal)?;
         let permission = Permission::parse(permission)?;
         let s = self.scope_mut(scope)?;
-        authorize(s, caller, Needed::Manage)?;
+        authorize(s, caller, Permission::Manage)?;
         s.acls.insert(principal.to_string(), permission);
         Ok(())
     }
 
     /// `acls/get`.
-    pub fn get_acl(&self, caller: &str, scope: &str, principal: &str) -> Result<AclInfo, ApiError> {
+    pub fn get_acl(
+        &self,
+        caller: &Caller,
+        scope: &str,
+        principal: &str,
+    ) -> Result<AclInfo, ApiError> {
         validate_principal(principal)?;
         let s = self.scope(scope)?;
-        authorize(s, caller, Needed::Manage)?;
+        authorize(s, caller, Permission::Manage)?;
         let permission = s
             .acls
             .get(principal)
@@ -527,26 +601,202 @@ impl Store {
     }
 
     /// `acls/list`, sorted by principal.
-    pub fn list_acls(&self, caller: &str, scope: &str) -> Result<Vec<AclInfo>, ApiError> {
+    pub fn list_acls(&self, caller: &Caller, scope: &str) -> Result<Vec<AclInfo>, ApiError> {
         let s = self.scope(scope)?;
-        authorize(s, caller, Needed::Manage)?;
+        authorize(s, caller, Permission::Manage)?;
         Ok(s.acls.iter().map(|(p, perm)| acl_info(p, *perm)).collect())
     }
 
     /// `acls/delete`.
     pub fn delete_acl(
         &mut self,
-        caller: &str,
+        caller: &Caller,
         scope: &str,
         principal: &str,
     ) -> Result<(), ApiError> {
         validate_principal(principal)?;
         let s = self.scope_mut(scope)?;
-        authorize(s, caller, Needed::Manage)?;
+        authorize(s, caller, Permission::Manage)?;
         match s.acls.remove(principal) {
             Some(_) => Ok(()),
             None => Err(acl_missing(scope, principal)),
         }
+    }
+}
+
+/// The state file's contents (`--state`): every scope with its secrets
+/// (values in base64), ACLs and timestamps. Versioned so that a later format
+/// can still read it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    pub version: u32,
+    pub scopes: Vec<ScopeSnapshot>,
+}
+
+/// One scope in a [`Snapshot`].
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeSnapshot {
+    pub name: String,
+    /// `DATABRICKS` or `AZURE_KEYVAULT`.
+    pub backend_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyvault_metadata: Option<KeyVaultMetadataSnapshot>,
+    #[serde(default)]
+    pub secrets: Vec<SecretSnapshot>,
+    #[serde(default)]
+    pub acls: Vec<AclSnapshot>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyVaultMetadataSnapshot {
+    pub resource_id: String,
+    pub dns_name: String,
+}
+
+/// A stored secret; no `Debug` so that its value never reaches a log.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretSnapshot {
+    pub key: String,
+    /// Standard base64 of the value's bytes.
+    pub value: String,
+    pub last_updated_timestamp: i64,
+}
+
+impl std::fmt::Debug for SecretSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretSnapshot")
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AclSnapshot {
+    pub principal: String,
+    pub permission: String,
+}
+
+/// The only [`Snapshot::version`] this emulator writes and reads.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+impl Store {
+    /// Everything the store holds, for the state file.
+    pub fn snapshot(&self) -> Snapshot {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let scopes = self
+            .scopes
+            .values()
+            .map(|scope| {
+                let info = scope_info(scope);
+                ScopeSnapshot {
+                    name: scope.name.clone(),
+                    backend_type: info.backend_type.to_string(),
+                    keyvault_metadata: info.keyvault_metadata.map(|m| KeyVaultMetadataSnapshot {
+                        resource_id: m.resource_id,
+                        dns_name: m.dns_name,
+                    }),
+                    secrets: scope
+                        .secrets
+                        .values()
+                        .map(|s| SecretSnapshot {
+                            key: s.key.clone(),
+                            value: b64.encode(&s.value),
+                            last_updated_timestamp: s.last_updated_timestamp,
+                        })
+                        .collect(),
+                    acls: scope
+                        .acls
+                        .iter()
+                        .map(|(principal, permission)| AclSnapshot {
+                            principal: principal.clone(),
+                            permission: permission.as_str().to_string(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Snapshot {
+            version: SNAPSHOT_VERSION,
+            scopes,
+        }
+    }
+
+    /// Rebuilds a store from a state file's contents, checking every rule a
+    /// live store keeps (names, sizes, duplicates, permissions, base64), so
+    /// that a hand-edited or damaged file is refused, not half-loaded.
+    pub fn from_snapshot(snapshot: Snapshot, max_scopes: usize) -> Result<Self, String> {
+        if snapshot.version != SNAPSHOT_VERSION {
+            return Err(format!(
+                "unsupported state version {} (this emulator reads version {SNAPSHOT_VERSION})",
+                snapshot.version
+            ));
+        }
+        let mut store = Self::new(max_scopes);
+        for scope in snapshot.scopes {
+            let name = scope.name;
+            validate_scope_name(&name).map_err(|e| format!("scope {name:?}: {}", e.message))?;
+            let backend = match (scope.backend_type.as_str(), scope.keyvault_metadata) {
+                ("DATABRICKS", None) => Backend::Databricks,
+                ("AZURE_KEYVAULT", Some(m)) => Backend::AzureKeyVault {
+                    resource_id: m.resource_id,
+                    dns_name: m.dns_name,
+                },
+                (other, _) => {
+                    return Err(format!(
+                        "scope {name}: backend_type {other:?} does not match its keyvault_metadata"
+                    ))
+                }
+            };
+            let mut secrets = BTreeMap::new();
+            if scope.secrets.len() > MAX_SECRETS_PER_SCOPE {
+                return Err(format!(
+                    "scope {name}: more than {MAX_SECRETS_PER_SCOPE} secrets"
+                ));
+            }
+            for secret in scope.secrets {
+                let key = secret.key;
+                validate_key(&key)
+                    .map_err(|e| format!("scope {name}, key {key:?}: {}", e.message))?;
+                let value = decode_value(None, Some(&secret.value))
+                    .map_err(|e| format!("scope {name}, key {key}: {}", e.message))?;
+                let stored = Secret {
+                    key: key.clone(),
+                    value,
+                    last_updated_timestamp: secret.last_updated_timestamp,
+                };
+                if secrets.insert(fold(&key), stored).is_some() {
+                    return Err(format!("scope {name}: key {key} appears twice"));
+                }
+            }
+            let mut acls = BTreeMap::new();
+            for acl in scope.acls {
+                let principal = acl.principal;
+                validate_principal(&principal)
+                    .map_err(|e| format!("scope {name}: {}", e.message))?;
+                let permission = Permission::parse(&acl.permission)
+                    .map_err(|e| format!("scope {name}: {}", e.message))?;
+                if acls.insert(principal.clone(), permission).is_some() {
+                    return Err(format!("scope {name}: principal {principal} appears twice"));
+                }
+            }
+            let folded = fold(&name);
+            if store.scopes.contains_key(&folded) {
+                return Err(format!("scope {name} appears twice"));
+            }
+            let scope = Scope {
+                name,
+                backend,
+                secrets,
+                acls,
+            };
+            store.scopes.insert(folded, scope);
+        }
+        Ok(store)
     }
 }
 
@@ -606,9 +856,13 @@ mod tests {
 
     const ADMIN: &str = "admin@example.com";
 
+    fn admin() -> Caller {
+        Caller::admin(ADMIN)
+    }
+
     fn store_with(scope: &str) -> Store {
         let mut store = Store::new(1000);
-        store.create_scope(ADMIN, scope, None, None).unwrap();
+        store.create_scope(&admin(), scope, None, None).unwrap();
         store
     }
 
@@ -682,26 +936,26 @@ mod tests {
     #[test]
     fn create_scope_rules() {
         let mut store = store_with("Foo");
-        let e = store.create_scope(ADMIN, "foo", None, None).unwrap_err();
+        let e = store.create_scope(&admin(), "foo", None, None).unwrap_err();
         assert_eq!(e.code, ErrorCode::ResourceAlreadyExists);
         assert_eq!(e.message, "Scope Foo already exists!");
         let e = store
-            .create_scope(ADMIN, "x", Some("bob"), None)
+            .create_scope(&admin(), "x", Some("bob"), None)
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidParameterValue);
         let e = store
-            .create_scope(ADMIN, "kv", None, Some("AZURE_KEYVAULT"))
+            .create_scope(&admin(), "kv", None, Some("AZURE_KEYVAULT"))
             .unwrap_err();
         assert_eq!(
             e.message,
             "Scope with Azure KeyVault must have userAADToken defined!"
         );
         let e = store
-            .create_scope(ADMIN, "x", None, Some("databricks"))
+            .create_scope(&admin(), "x", None, Some("databricks"))
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidParameterValue);
         store
-            .create_scope(ADMIN, "x", None, Some("DATABRICKS"))
+            .create_scope(&admin(), "x", None, Some("DATABRICKS"))
             .unwrap();
     }
 
@@ -709,42 +963,42 @@ mod tests {
     fn initial_manage_principal_decides_manage_acl() {
         let mut store = store_with("mine");
         store
-            .create_scope(ADMIN, "all", Some("users"), None)
+            .create_scope(&admin(), "all", Some("users"), None)
             .unwrap();
-        let mine = store.list_acls(ADMIN, "mine").unwrap();
+        let mine = store.list_acls(&admin(), "mine").unwrap();
         assert_eq!(mine, vec![acl_info(ADMIN, Permission::Manage)]);
-        let all = store.list_acls(ADMIN, "all").unwrap();
+        let all = store.list_acls(&admin(), "all").unwrap();
         assert_eq!(all, vec![acl_info("users", Permission::Manage)]);
     }
 
     #[test]
     fn scope_limit() {
         let mut store = Store::new(2);
-        store.create_scope(ADMIN, "a", None, None).unwrap();
-        store.create_scope(ADMIN, "b", None, None).unwrap();
-        let e = store.create_scope(ADMIN, "c", None, None).unwrap_err();
+        store.create_scope(&admin(), "a", None, None).unwrap();
+        store.create_scope(&admin(), "b", None, None).unwrap();
+        let e = store.create_scope(&admin(), "c", None, None).unwrap_err();
         assert_eq!(e.code, ErrorCode::ResourceLimitExceeded);
         // An existing name is still reported as existing, not as the limit.
         assert_eq!(
-            code(store.create_scope(ADMIN, "A", None, None)),
+            code(store.create_scope(&admin(), "A", None, None)),
             ErrorCode::ResourceAlreadyExists
         );
-        store.delete_scope(ADMIN, "a").unwrap();
-        store.create_scope(ADMIN, "c", None, None).unwrap();
+        store.delete_scope(&admin(), "a").unwrap();
+        store.create_scope(&admin(), "c", None, None).unwrap();
     }
 
     #[test]
     fn secrets_are_case_insensitive_and_keep_their_case() {
         let mut store = store_with("S");
         store
-            .put_secret(ADMIN, "s", "Api-Key", b"v1".to_vec(), 10)
+            .put_secret(&admin(), "s", "Api-Key", b"v1".to_vec(), 10)
             .unwrap();
-        let (key, value) = store.get_secret(ADMIN, "S", "API-KEY").unwrap();
+        let (key, value) = store.get_secret(&admin(), "S", "API-KEY").unwrap();
         assert_eq!((key.as_str(), value.as_slice()), ("Api-Key", &b"v1"[..]));
         store
-            .put_secret(ADMIN, "S", "api-key", b"v2".to_vec(), 10)
+            .put_secret(&admin(), "S", "api-key", b"v2".to_vec(), 10)
             .unwrap();
-        let list = store.list_secrets(ADMIN, "s").unwrap();
+        let list = store.list_secrets(&admin(), "s").unwrap();
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].key, "Api-Key");
         // Same millisecond, but an overwrite still moves the timestamp.
@@ -756,10 +1010,10 @@ mod tests {
     fn secret_lists_are_sorted_by_key() {
         let mut store = store_with("s");
         for key in ["b", "C", "a"] {
-            store.put_secret(ADMIN, "s", key, vec![], 1).unwrap();
+            store.put_secret(&admin(), "s", key, vec![], 1).unwrap();
         }
         let keys: Vec<String> = store
-            .list_secrets(ADMIN, "s")
+            .list_secrets(&admin(), "s")
             .unwrap()
             .into_iter()
             .map(|s| s.key)
@@ -770,26 +1024,26 @@ mod tests {
     #[test]
     fn missing_things() {
         let mut store = store_with("s");
-        let e = store.list_secrets(ADMIN, "nope").unwrap_err();
+        let e = store.list_secrets(&admin(), "nope").unwrap_err();
         assert_eq!(e.code, ErrorCode::ResourceDoesNotExist);
         assert_eq!(e.message, "Scope nope does not exist!");
-        let e = store.get_secret(ADMIN, "s", "k").unwrap_err();
+        let e = store.get_secret(&admin(), "s", "k").unwrap_err();
         assert_eq!(e.code, ErrorCode::ResourceDoesNotExist);
         assert_eq!(e.message, "Secret does not exist with scope: s and key: k");
         assert_eq!(
-            code(store.delete_secret(ADMIN, "s", "k")),
+            code(store.delete_secret(&admin(), "s", "k")),
             ErrorCode::ResourceDoesNotExist
         );
         assert_eq!(
-            code(store.get_acl(ADMIN, "s", "bob")),
+            code(store.get_acl(&admin(), "s", "bob")),
             ErrorCode::ResourceDoesNotExist
         );
         assert_eq!(
-            code(store.delete_acl(ADMIN, "s", "bob")),
+            code(store.delete_acl(&admin(), "s", "bob")),
             ErrorCode::ResourceDoesNotExist
         );
         assert_eq!(
-            code(store.delete_scope(ADMIN, "nope")),
+            code(store.delete_scope(&admin(), "nope")),
             ErrorCode::ResourceDoesNotExist
         );
     }
@@ -799,14 +1053,14 @@ mod tests {
         let mut store = store_with("s");
         for i in 0..MAX_SECRETS_PER_SCOPE {
             store
-                .put_secret(ADMIN, "s", &format!("k{i}"), vec![], 1)
+                .put_secret(&admin(), "s", &format!("k{i}"), vec![], 1)
                 .unwrap();
         }
         let e = store
-            .put_secret(ADMIN, "s", "one-more", vec![], 1)
+            .put_secret(&admin(), "s", "one-more", vec![], 1)
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::ResourceLimitExceeded);
-        store.put_secret(ADMIN, "s", "K0", vec![1], 2).unwrap();
+        store.put_secret(&admin(), "s", "K0", vec![1], 2).unwrap();
     }
 
     #[test]
@@ -815,15 +1069,17 @@ mod tests {
         store
             .seed_keyvault_scope(ADMIN, "kv", "/subs/x", "https://x.vault.azure.net/")
             .unwrap();
-        let e = store.put_secret(ADMIN, "KV", "k", vec![], 1).unwrap_err();
+        let e = store
+            .put_secret(&admin(), "KV", "k", vec![], 1)
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::BadRequest);
         assert_eq!(
             e.message,
             "Cannot write secrets to Azure KeyVault-backed scope kv."
         );
-        let e = store.delete_secret(ADMIN, "kv", "k").unwrap_err();
+        let e = store.delete_secret(&admin(), "kv", "k").unwrap_err();
         assert_eq!(e.code, ErrorCode::BadRequest);
-        let scopes = store.list_scopes(ADMIN);
+        let scopes = store.list_scopes(&admin());
         assert_eq!(scopes[0].backend_type, "AZURE_KEYVAULT");
         assert_eq!(
             scopes[0].keyvault_metadata.as_ref().unwrap().resource_id,
@@ -834,33 +1090,208 @@ mod tests {
     #[test]
     fn acls_overwrite_and_go_with_the_scope() {
         let mut store = store_with("s");
-        store.put_acl(ADMIN, "s", "users", "READ").unwrap();
-        store.put_acl(ADMIN, "s", "users", "WRITE").unwrap();
+        store.put_acl(&admin(), "s", "users", "READ").unwrap();
+        store.put_acl(&admin(), "s", "users", "WRITE").unwrap();
         assert_eq!(
-            store.get_acl(ADMIN, "s", "users").unwrap().permission,
+            store.get_acl(&admin(), "s", "users").unwrap().permission,
             "WRITE"
         );
         let principals: Vec<String> = store
-            .list_acls(ADMIN, "s")
+            .list_acls(&admin(), "s")
             .unwrap()
             .into_iter()
             .map(|a| a.principal)
             .collect();
         assert_eq!(principals, [ADMIN, "users"]);
         assert_eq!(
-            code(store.put_acl(ADMIN, "s", " ", "READ")),
+            code(store.put_acl(&admin(), "s", " ", "READ")),
             ErrorCode::InvalidParameterValue
         );
         assert_eq!(
-            code(store.put_acl(ADMIN, "s", "u", "read")),
+            code(store.put_acl(&admin(), "s", "u", "read")),
             ErrorCode::InvalidParameterValue
         );
-        store.put_secret(ADMIN, "s", "k", vec![1], 1).unwrap();
-        store.delete_scope(ADMIN, "S").unwrap();
-        store.create_scope(ADMIN, "s", None, None).unwrap();
-        assert!(store.list_secrets(ADMIN, "s").unwrap().is_empty());
-        assert_eq!(store.list_acls(ADMIN, "s").unwrap().len(), 1);
-        store.delete_acl(ADMIN, "s", ADMIN).unwrap();
-        assert!(store.list_acls(ADMIN, "s").unwrap().is_empty());
+        store.put_secret(&admin(), "s", "k", vec![1], 1).unwrap();
+        store.delete_scope(&admin(), "S").unwrap();
+        store.create_scope(&admin(), "s", None, None).unwrap();
+        assert!(store.list_secrets(&admin(), "s").unwrap().is_empty());
+        assert_eq!(store.list_acls(&admin(), "s").unwrap().len(), 1);
+        store.delete_acl(&admin(), "s", ADMIN).unwrap();
+        assert!(store.list_acls(&admin(), "s").unwrap().is_empty());
+    }
+
+    /// Which of the eleven operations `caller` may run on scope `s` (whose
+    /// secret `k` exists), probing each one on a fresh copy of `setup`.
+    fn allowed(setup: &dyn Fn() -> Store, caller: &Caller) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let mut check = |name, r: Result<(), ApiError>| match r {
+            Ok(()) => out.push(name),
+            Err(e) => {
+                assert_eq!(e.code, ErrorCode::PermissionDenied, "{name}: {e}");
+                assert!(
+                    e.message
+                        .starts_with(&format!("User {} does not have ", caller.name))
+                        && e.message
+                            .ends_with(" permission on scope s to perform this action."),
+                    "{}",
+                    e.message
+                );
+            }
+        };
+        check("list", setup().list_secrets(caller, "s").map(drop));
+        check("get", setup().get_secret(caller, "s", "k").map(drop));
+        check("put", setup().put_secret(caller, "s", "k2", vec![], 1));
+        check("delete", setup().delete_secret(caller, "s", "k"));
+        check("acl-list", setup().list_acls(caller, "s").map(drop));
+        check("acl-get", setup().get_acl(caller, "s", ADMIN).map(drop));
+        check("acl-put", setup().put_acl(caller, "s", "x", "READ"));
+        check("acl-delete", setup().delete_acl(caller, "s", ADMIN));
+        check("scope-delete", setup().delete_scope(caller, "s"));
+        out
+    }
+
+    fn scope_granting(
+        principal: &'static str,
+        permission: Option<&'static str>,
+    ) -> impl Fn() -> Store {
+        move || {
+            let mut store = store_with("s");
+            store
+                .put_secret(&admin(), "s", "k", b"v".to_vec(), 1)
+                .unwrap();
+            if let Some(permission) = permission {
+                store.put_acl(&admin(), "s", principal, permission).unwrap();
+            }
+            store
+        }
+    }
+
+    const READS: &[&str] = &["list", "get"];
+    const WRITES: &[&str] = &["list", "get", "put", "delete"];
+    const ALL: &[&str] = &[
+        "list",
+        "get",
+        "put",
+        "delete",
+        "acl-list",
+        "acl-get",
+        "acl-put",
+        "acl-delete",
+        "scope-delete",
+    ];
+
+    #[test]
+    fn each_permission_level_allows_exactly_its_operations() {
+        let alice = Caller::user::<&str>("alice", &[]);
+        let none: &[&str] = &[];
+        for (permission, expected) in [
+            (None, none),
+            (Some("READ"), READS),
+            (Some("WRITE"), WRITES),
+            (Some("MANAGE"), ALL),
+        ] {
+            let got = allowed(&scope_granting("alice", permission), &alice);
+            assert_eq!(got, expected, "{permission:?}");
+        }
+        // Someone else's ACL gives alice nothing.
+        assert!(allowed(&scope_granting("bob", Some("MANAGE")), &alice).is_empty());
+    }
+
+    #[test]
+    fn groups_users_and_admins() {
+        let alice = Caller::user("alice", &["eng"]);
+        assert_eq!(
+            allowed(&scope_granting("eng", Some("WRITE")), &alice),
+            WRITES
+        );
+        assert_eq!(
+            allowed(&scope_granting("users", Some("READ")), &alice),
+            READS
+        );
+        let bob = Caller::user::<&str>("bob", &[]);
+        assert!(allowed(&scope_granting("eng", Some("MANAGE")), &bob).is_empty());
+        assert_eq!(allowed(&scope_granting("users", Some("READ")), &bob), READS);
+        // An admin needs no ACL; the `admins` group makes one.
+        assert_eq!(
+            allowed(&scope_granting("x", None), &Caller::admin("root")),
+            ALL
+        );
+        assert_eq!(
+            allowed(
+                &scope_granting("x", None),
+                &Caller::user("carol", &["admins"])
+            ),
+            ALL
+        );
+        // The highest of several matching entries counts.
+        let setup = || {
+            let mut store = scope_granting("alice", Some("READ"))();
+            store.put_acl(&admin(), "s", "eng", "MANAGE").unwrap();
+            store
+        };
+        assert_eq!(allowed(&setup, &alice), ALL);
+    }
+
+    #[test]
+    fn creators_manage_their_scopes_and_everyone_may_create_and_list() {
+        let alice = Caller::user::<&str>("alice", &[]);
+        let bob = Caller::user::<&str>("bob", &[]);
+        let mut store = Store::new(10);
+        store.create_scope(&alice, "mine", None, None).unwrap();
+        store
+            .create_scope(&alice, "ours", Some("users"), None)
+            .unwrap();
+        assert_eq!(store.list_scopes(&bob).len(), 2);
+        store.put_secret(&alice, "mine", "k", vec![1], 1).unwrap();
+        let e = store.get_secret(&bob, "mine", "k").unwrap_err();
+        assert_eq!(
+            e.message,
+            "User bob does not have READ permission on scope mine to perform this action."
+        );
+        let e = store.put_acl(&bob, "mine", "bob", "READ").unwrap_err();
+        assert_eq!(
+            e.message,
+            "User bob does not have MANAGE permission on scope mine to perform this action."
+        );
+        store.put_acl(&bob, "ours", "bob", "READ").unwrap();
+        store.delete_scope(&bob, "ours").unwrap();
+        // A missing scope is 404 for anyone, before any ACL check.
+        assert_eq!(
+            code(store.list_secrets(&bob, "nope")),
+            ErrorCode::ResourceDoesNotExist
+        );
+    }
+
+    #[test]
+    fn snapshots_round_trip_and_refuse_bad_data() {
+        let mut store = store_with("S");
+        store
+            .put_secret(&admin(), "S", "Key", vec![0, 255], 42)
+            .unwrap();
+        store.put_acl(&admin(), "s", "users", "READ").unwrap();
+        store
+            .seed_keyvault_scope(ADMIN, "kv", "/subs/x", "https://x.vault.azure.net/")
+            .unwrap();
+        let json = serde_json::to_string(&store.snapshot()).unwrap();
+        let back = Store::from_snapshot(serde_json::from_str(&json).unwrap(), 10).unwrap();
+        assert_eq!(back.secret_bytes("s", "KEY").unwrap(), vec![0, 255]);
+        assert_eq!(
+            back.list_secrets(&admin(), "s").unwrap()[0].last_updated_timestamp,
+            42
+        );
+        assert_eq!(back.list_acls(&admin(), "s").unwrap().len(), 2);
+        assert_eq!(back.list_scopes(&admin()), store.list_scopes(&admin()));
+        for (from, to) in [
+            ("\"version\":1", "\"version\":2"),
+            ("\"AP8=\"", "\"not base64\""),
+            ("\"READ\"", "\"read\""),
+            ("\"Key\"", "\"a b\""),
+            ("\"kv\"", "\"s\""),
+            ("\"AZURE_KEYVAULT\"", "\"DATABRICKS\""),
+        ] {
+            assert!(json.contains(from), "{from} in {json}");
+            let bad: Snapshot = serde_json::from_str(&json.replacen(from, to, 1)).unwrap();
+            assert!(Store::from_snapshot(bad, 10).is_err(), "{to}");
+        }
     }
 }
