@@ -220,6 +220,10 @@ impl Context {
             );
         } else if e.status() == Some(403) && e.error_code() == Some("403") {
             err = err.with_hint(self.identity_hint());
+        } else if e.error_code() == Some("PERMISSION_DENIED") {
+            err = err.with_hint(
+                "a user with MANAGE on the scope, or a workspace admin, can grant the permission with `dbsecrets put-acl SCOPE PRINCIPAL PERMISSION`",
+            );
         }
         err
     }

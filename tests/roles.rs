@@ -1,0 +1,97 @@
+//! The seed's role model through the real binary against an emulator that
+//! enforces ACLs: administrators write the `secrets` scope, every user reads it.
+
+mod common;
+use common::*;
+
+fn bed() -> Bed {
+    Bed::with(EmulatorOptions {
+        tokens: vec![
+            ("admin-token".into(), "admin@example.com".into()),
+            ("alice-token".into(), "alice@example.com".into()),
+        ],
+        ..EmulatorOptions::default()
+    })
+}
+
+fn as_user(bed: &Bed, token: &str, args: &[&str]) -> Out {
+    Out::from(
+        bed.cmd()
+            .env("DATABRICKS_TOKEN", token)
+            .args(args)
+            .output()
+            .unwrap(),
+    )
+}
+
+#[test]
+fn admins_write_and_users_read() {
+    let bed = bed();
+    as_user(&bed, "admin-token", &["create-scope", "secrets"]).success();
+    as_user(
+        &bed,
+        "admin-token",
+        &["put", "secrets", "secret-name", "--value", "s3cr3t"],
+    )
+    .success();
+    as_user(
+        &bed,
+        "admin-token",
+        &["put-acl", "secrets", "users", "READ"],
+    )
+    .success();
+
+    // Alice can list and read ...
+    as_user(&bed, "alice-token", &["list", "secrets", "-o", "csv"]).success();
+    let out = as_user(&bed, "alice-token", &["get", "secrets", "secret-name"]);
+    out.success().stdout_is("s3cr3t");
+    // ... but not write, delete or manage.
+    let out = as_user(
+        &bed,
+        "alice-token",
+        &["put", "secrets", "secret-name", "--value", "mine"],
+    );
+    out.fails(4).stderr_has(
+        "PERMISSION_DENIED: User alice@example.com does not have WRITE permission on scope secrets to perform this action.",
+    );
+    out.stderr_has("hint: a user with MANAGE on the scope, or a workspace admin, can grant the permission with `dbsecrets put-acl");
+    as_user(&bed, "alice-token", &["delete", "secrets", "secret-name"]).fails(4);
+    as_user(
+        &bed,
+        "alice-token",
+        &["put-acl", "secrets", "alice@example.com", "MANAGE"],
+    )
+    .fails(4);
+    as_user(&bed, "alice-token", &["delete-scope", "secrets", "--yes"]).fails(4);
+    assert_eq!(
+        bed.emu
+            .emulator()
+            .secret_bytes("secrets", "secret-name")
+            .unwrap(),
+        b"s3cr3t"
+    );
+
+    // Granting WRITE lets her put.
+    as_user(
+        &bed,
+        "admin-token",
+        &["put-acl", "secrets", "alice@example.com", "WRITE"],
+    )
+    .success();
+    as_user(
+        &bed,
+        "alice-token",
+        &["put", "secrets", "secret-name", "--value", "mine"],
+    )
+    .success();
+}
+
+#[test]
+fn an_unknown_token_is_exit_4_with_the_identity_hint() {
+    let bed = bed();
+    let out = as_user(&bed, "stolen-token", &["list-scopes"]);
+    out.fails(4)
+        .stderr_has("UNAUTHENTICATED")
+        .stderr_has(&format!("hint: the credentials were rejected by {} (credential from environment variable DATABRICKS_TOKEN)", bed.url()));
+    assert!(!out.stderr.contains("stolen-token"));
+}
