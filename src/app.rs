@@ -17,6 +17,15 @@ use crate::output::{self, Format, Row, Style};
 
 /// Parses the command line, runs the command, prints any error, returns the exit code.
 pub fn main() -> ExitCode {
+    // A bug must still end in one line, and never in a dump that could hold a value.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: internal error{at}: this is a bug in dbsecrets, please report it");
+        std::process::exit(exit::FAILURE.into());
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
