@@ -199,6 +199,9 @@ impl ApiClient {
             .http
             .request(method.clone(), &url)
             .header(AUTHORIZATION, auth_value);
+        for (name, value) in self.auth.extra_headers() {
+            req = req.header(name, value);
+        }
         if !query.is_empty() {
             req = req.query(query);
         }
