@@ -15,6 +15,7 @@ s.close()'
 # port_open PORT -> status 0 when 127.0.0.1:PORT accepts a TCP connection.
 # One short attempt (at most 1 s), using bash's /dev/tcp.
 port_open() {
+    # shellcheck disable=SC2016 # $1 is expanded by the inner bash
     timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
 }
 

@@ -92,9 +92,20 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 .enable_all()
                 .build()
                 .map_err(|e| CliError::failure(format!("cannot start the async runtime: {e}")))?;
-            rt.block_on(crate::commands::dispatch(&ctx, command))
+            rt.block_on(async {
+                tokio::select! {
+                    result = crate::commands::dispatch(&ctx, command) => result,
+                    _ = tokio::signal::ctrl_c() => Err(interrupted()),
+                }
+            })
         }
     }
+}
+
+/// Ctrl-C: stop at once and say what that means for the workspace.
+fn interrupted() -> CliError {
+    CliError::new(exit::INTERRUPTED, "interrupted (Ctrl-C): the command stopped before it finished")
+        .with_hint("a request in flight may or may not have been applied; run the command again to be sure (every dbsecrets write is idempotent)")
 }
 
 /// Terminal facts, decided once.
@@ -150,6 +161,9 @@ impl Context {
         };
         let home = dirs::home_dir();
         let cfg = config::resolve(&overrides, &ProcessEnv, home.as_deref())?;
+        for w in &cfg.warnings {
+            self.warn(w);
+        }
         Ok(self.config.get_or_init(|| cfg))
     }
 

@@ -282,6 +282,8 @@ pub struct Config {
     pub profile: Option<(String, Source)>,
     /// Profiles defined in the file (when it was read).
     pub profiles: Vec<String>,
+    /// Problems worth a warning that do not stop the command (e.g. file permissions).
+    pub warnings: Vec<String>,
     /// The [`AMBIENT`] environment variables that are set.
     pub ambient: Ambient,
 }
@@ -589,6 +591,9 @@ fn load_profile(cfg: &mut Config, asked: Option<(String, Source)>) -> Result<(),
         }
     };
     cfg.file_read = true;
+    if let Some(w) = permission_warning(&path) {
+        cfg.warnings.push(w);
+    }
     let file = ConfigFile::parse(&text).map_err(|e| e.at(&path))?;
     cfg.profiles = file.profile_names();
 
@@ -641,6 +646,25 @@ fn load_profile(cfg: &mut Config, asked: Option<(String, Source)>) -> Result<(),
     }
     cfg.profile = Some((name, why));
     Ok(())
+}
+
+/// Like ssh with a private key: credentials in a file that others can read deserve a warning.
+#[cfg(unix)]
+fn permission_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "{} is accessible by other users (mode {mode:03o}) and may hold credentials; run: chmod 600 {}",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn permission_warning(_path: &Path) -> Option<String> {
+    None
 }
 
 /// A parsed config file: each profile's keys (lower-cased), plus `[__settings__]`.

@@ -36,7 +36,7 @@ fn get_acl_in_every_format() {
     let out = bed.run(&["get-acl", "s", "data-team", "-o", "json"]);
     assert_eq!(
         out.json(),
-        json!([{"principal": "data-team", "permission": "WRITE"}])
+        json!({"principal": "data-team", "permission": "WRITE"})
     );
     bed.run(&["get-acl", "s", "data-team", "-o", "csv"])
         .success()

@@ -345,3 +345,30 @@ fn invalid_config_values_are_usage_errors() {
     out.fails(2)
         .stderr_has("invalid value for http_timeout_seconds");
 }
+
+#[test]
+fn a_config_file_readable_by_others_gets_one_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let bed = Bed::new();
+    let path = bed.write_config(&format!("[DEV]\nhost = {}\ntoken = t\n", bed.url()));
+    let out = Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "DEV", "-q"])
+            .output()
+            .unwrap(),
+    );
+    out.success();
+    assert_eq!(out.stderr, "", "0600 gets no warning");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "DEV", "-q"])
+            .output()
+            .unwrap(),
+    );
+    out.success();
+    assert_eq!(
+        out.stderr,
+        format!("warning: {} is accessible by other users (mode 644) and may hold credentials; run: chmod 600 {}\n", path.display(), path.display())
+    );
+}

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
 use reqwest::Method;
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
@@ -49,6 +49,8 @@ impl Settings {
 /// A client for one workspace, shared by all requests of the process.
 pub struct ApiClient {
     http: reqwest::Client,
+    /// `dbsecrets/<version> os/<os> auth/<method>`: set per request so `--debug` shows it.
+    user_agent: HeaderValue,
     settings: Settings,
     auth: Box<dyn CredentialsProvider>,
     limiter: Arc<RateLimiter>,
@@ -82,17 +84,26 @@ impl ApiClient {
             auth.name()
         );
         let mut builder = reqwest::Client::builder()
-            .user_agent(user_agent)
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
             // A redirect means the request did not reach the API (SSO, private link):
             // never follow it, so the Authorization header never goes elsewhere.
             .redirect(reqwest::redirect::Policy::none());
-        install_crypto_provider();
         if url.scheme() == "https" {
             if settings.skip_verify {
+                // reqwest's own no-verification path loads no roots.
+                install_crypto_provider();
                 builder = builder.tls_danger_accept_invalid_certs(true);
+            } else {
+                let (config, warnings) = super::tls::verifying();
+                for w in warnings {
+                    eprintln!("warning: {w}");
+                }
+                builder = builder.tls_backend_preconfigured(config);
             }
+        } else {
+            // Plain http never uses TLS: do not load any certificate.
+            builder = builder.tls_backend_preconfigured(super::tls::unused());
         }
         if is_loopback(url.host_str().unwrap_or_default()) {
             // The local machine is never reached through a proxy.
@@ -102,8 +113,10 @@ impl ApiClient {
             .build()
             .map_err(|e| ApiError::Transport(format!("cannot set up the HTTP client: {e}")))?;
         let limiter = Arc::new(RateLimiter::new(settings.rate_limit));
+        let user_agent = HeaderValue::from_str(&user_agent).expect("the user agent is ASCII");
         Ok(ApiClient {
             http,
+            user_agent,
             settings,
             auth,
             limiter,
@@ -171,6 +184,12 @@ impl ApiClient {
                     "* attempt {attempt} failed ({error}); retrying in {:.1} s",
                     wait.as_secs_f64()
                 );
+            } else if attempt == 1 && matches!(error, ApiError::Transport(_)) {
+                // Throttling is routine; a network failure is worth knowing about while we wait.
+                eprintln!(
+                    "warning: {error}; retrying for up to {:.0} s (--retry-timeout)",
+                    self.settings.retry_timeout.as_secs_f64()
+                );
             }
             tokio::time::sleep(wait).await;
         }
@@ -198,7 +217,8 @@ impl ApiClient {
         let mut req = self
             .http
             .request(method.clone(), &url)
-            .header(AUTHORIZATION, auth_value);
+            .header(AUTHORIZATION, auth_value)
+            .header(USER_AGENT, self.user_agent.clone());
         for (name, value) in self.auth.extra_headers() {
             req = req.header(name, value);
         }
@@ -224,8 +244,11 @@ impl ApiClient {
                 if self.settings.debug {
                     eprintln!("< {msg} ({} ms)", started.elapsed().as_millis());
                 }
-                // Connection failures and timeouts are worth another try.
-                return Err(if e.is_connect() || e.is_timeout() || e.is_request() {
+                // Connection failures and timeouts are worth another try; a
+                // certificate that does not verify will not verify next time.
+                return Err(if is_tls_failure(&e) {
+                    Failure::Final(ApiError::Transport(msg))
+                } else if e.is_connect() || e.is_timeout() || e.is_request() {
                     Failure::Retryable(ApiError::Transport(msg), None)
                 } else {
                     Failure::Final(ApiError::Transport(msg))
@@ -391,6 +414,29 @@ fn transport_message(e: &reqwest::Error, url: &str) -> String {
     } else {
         format!("request to {url} failed: {root}")
     }
+}
+
+/// Does the error chain hold a TLS failure (an unknown CA, a wrong name)?
+fn is_tls_failure(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.downcast_ref::<rustls::Error>().is_some()
+            || err.to_string().contains("invalid peer certificate")
+        {
+            return true;
+        }
+        // io::Error hides its inner error from source(): look inside it.
+        if let Some(inner) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            if inner.downcast_ref::<rustls::Error>().is_some() {
+                return true;
+            }
+        }
+        source = err.source();
+    }
+    false
 }
 
 fn log_request(req: &reqwest::Request, body: Option<&serde_json::Value>, auth: &str) {

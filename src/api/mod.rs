@@ -6,6 +6,7 @@ pub mod client;
 pub mod error;
 pub mod models;
 pub mod secrets;
+pub mod tls;
 
 pub use client::{ApiClient, Settings};
 pub use error::ApiError;

@@ -41,7 +41,7 @@ pub async fn list(ctx: &Context, args: ScopeArg) -> Result<(), CliError> {
         .list_acls(&args.scope)
         .await
         .map_err(|e| fail(ctx, e, &doing, || no_scope_hint(&args.scope)))?;
-    items.sort_by(|a, b| a.principal.to_lowercase().cmp(&b.principal.to_lowercase()));
+    items.sort_by_key(|a| a.principal.to_lowercase());
     let rows: Vec<AclRow> = items.into_iter().map(AclRow::from).collect();
     ctx.print_rows(&rows, &format!("Scope '{}' has no ACLs.", args.scope))
 }
@@ -90,7 +90,12 @@ pub async fn get(ctx: &Context, args: AclArgs) -> Result<(), CliError> {
                 )
             })
         })?;
-    ctx.print_rows(&[AclRow::from(item)], "")
+    let row = AclRow::from(item);
+    match ctx.format() {
+        // One ACL is one object, as the API returns it.
+        crate::output::Format::Json => crate::app::write_stdout(&crate::output::render_json(&row)),
+        _ => ctx.print_rows(&[row], ""),
+    }
 }
 
 pub async fn delete(ctx: &Context, args: DeleteAclArgs) -> Result<(), CliError> {

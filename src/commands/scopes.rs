@@ -47,7 +47,7 @@ pub async fn list(ctx: &Context) -> Result<(), CliError> {
         .list_scopes()
         .await
         .map_err(|e| ctx.api_error(e, "cannot list secret scopes"))?;
-    scopes.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    scopes.sort_by_key(|a| a.name.to_lowercase());
     let rows: Vec<ScopeRow> = scopes.into_iter().map(ScopeRow::from).collect();
     ctx.print_rows(&rows, "No secret scopes in this workspace.")
 }

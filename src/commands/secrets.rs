@@ -56,7 +56,7 @@ pub async fn list(ctx: &Context, args: ScopeArg) -> Result<(), CliError> {
         .list_secrets(&args.scope)
         .await
         .map_err(|e| fail(ctx, e, &doing, || no_scope_hint(&args.scope)))?;
-    secrets.sort_by(|a, b| a.key.to_lowercase().cmp(&b.key.to_lowercase()));
+    secrets.sort_by_key(|a| a.key.to_lowercase());
     let rows: Vec<SecretRow> = secrets.into_iter().map(SecretRow::from).collect();
     if ctx.format() == Format::Table && !rows.is_empty() {
         // People read two columns: the key and the local time it last changed.

@@ -1,7 +1,7 @@
 //! The test bed: the real `dbsecrets` binary against the emulator, started inside
 //! the test on 127.0.0.1 port 0 (ready when `start` returns: no sleeps), with a
 //! clean environment and a temporary HOME.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod fake;
 
@@ -61,6 +61,8 @@ impl Bed {
     pub fn write_config(&self, text: &str) -> PathBuf {
         let p = self.home.path().join(".databrickscfg");
         std::fs::write(&p, text).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
         p
     }
 
@@ -165,5 +167,33 @@ impl Out {
     pub fn stdout_is(&self, want: &str) -> &Self {
         assert_eq!(self.stdout, want);
         self
+    }
+}
+
+impl Bed {
+    /// Starts `dbsecrets ARGS` against `host` in the background (stdout and stderr piped).
+    pub fn spawn_against(&self, host: &str, args: &[&str]) -> std::process::Child {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"))
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("DATABRICKS_HOST", host)
+            .env("DATABRICKS_TOKEN", "t")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawns")
+    }
+}
+
+/// Waits (without sleeping) until `ready` holds, failing the test after 20 s.
+pub fn wait_until(what: &str, ready: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !ready() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting: {what}"
+        );
+        std::thread::yield_now();
     }
 }
