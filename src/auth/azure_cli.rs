@@ -153,14 +153,10 @@ impl CredentialsProvider for AzureCli {
     }
 
     fn details(&self) -> Vec<(&'static str, String)> {
-        let mut d = vec![(
-            "command",
-            format!(
-                "{} (run from {})",
-                self.command_line(),
-                self.program.display()
-            ),
-        )];
+        let mut d = vec![
+            ("command", self.command_line()),
+            ("program", self.program.display().to_string()),
+        ];
         for (name, value) in &self.headers {
             d.push((
                 "request_header",

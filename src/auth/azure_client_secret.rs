@@ -20,14 +20,13 @@ pub const METHOD: Method = Method {
     },
     usable: always,
     build: |c| {
-        let (base, base_origin) = login_base(c)?;
+        let (base, _) = login_base(c)?;
         let mut p = AzureClientSecret::new(
             &base,
             c.get("azure_tenant_id").unwrap_or_default(),
             c.get("azure_client_id").unwrap_or_default(),
             secret(c, "azure_client_secret").expect("configured() checked azure_client_secret"),
         );
-        p.base_origin = base_origin;
         p.headers = resource_id_headers(c)?;
         Ok(Box::new(p))
     },
@@ -36,7 +35,6 @@ pub const METHOD: Method = Method {
 /// An Azure AD service principal with a client secret.
 pub struct AzureClientSecret {
     endpoint: String,
-    base_origin: String,
     client_id: String,
     client_secret: SecretString,
     headers: Vec<(HeaderName, HeaderValue)>,
@@ -57,7 +55,6 @@ impl AzureClientSecret {
                 login_base.trim_end_matches('/'),
                 tenant.trim()
             ),
-            base_origin: String::new(),
             client_id: client_id.to_string(),
             client_secret,
             headers: Vec::new(),
@@ -109,17 +106,7 @@ impl CredentialsProvider for AzureClientSecret {
     }
 
     fn details(&self) -> Vec<(&'static str, String)> {
-        let mut d = vec![(
-            "azure_token_endpoint",
-            if self.base_origin.is_empty() {
-                self.endpoint.clone()
-            } else {
-                format!(
-                    "{} (login endpoint from {})",
-                    self.endpoint, self.base_origin
-                )
-            },
-        )];
+        let mut d = vec![("azure_token_endpoint", self.endpoint.clone())];
         for (name, value) in &self.headers {
             d.push((
                 "request_header",

@@ -169,14 +169,10 @@ impl CredentialsProvider for DatabricksCli {
     }
 
     fn details(&self) -> Vec<(&'static str, String)> {
-        vec![(
-            "command",
-            format!(
-                "{} (run from {})",
-                self.command_line(),
-                self.program.display()
-            ),
-        )]
+        vec![
+            ("command", self.command_line()),
+            ("program", self.program.display().to_string()),
+        ]
     }
 }
 

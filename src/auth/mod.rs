@@ -36,7 +36,7 @@ pub use databricks_cli::DatabricksCli;
 pub use oauth_m2m::OAuthM2m;
 pub use oidc::{IdTokenSource, TokenExchange};
 pub use pat::Pat;
-pub use token::{Token, TokenCache, EARLY_REFRESH};
+pub use token::{Discovery, Token, TokenCache, EARLY_REFRESH};
 
 /// A boxed future, so the trait stays object-safe without extra crates.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

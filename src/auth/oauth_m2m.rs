@@ -86,10 +86,7 @@ impl CredentialsProvider for OAuthM2m {
 
     fn details(&self) -> Vec<(&'static str, String)> {
         vec![
-            (
-                "oauth_discovery",
-                format!("{} (from {})", self.discovery.url, self.discovery.origin),
-            ),
+            ("oauth_discovery", self.discovery.url.clone()),
             (
                 "oauth_grant",
                 format!(

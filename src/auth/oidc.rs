@@ -186,10 +186,7 @@ impl CredentialsProvider for TokenExchange {
         };
         vec![
             ("id_token", source),
-            (
-                "oauth_discovery",
-                format!("{} (from {})", self.discovery.url, self.discovery.origin),
-            ),
+            ("oauth_discovery", self.discovery.url.clone()),
             (
                 "token_exchange",
                 match &self.client_id {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::app::{write_stdout, Context};
-use crate::auth::{self, Reason, CHAIN};
+use crate::auth::{self, Reason};
 use crate::cli::AuthCheckArgs;
 use crate::config::{self, Config, ConfigError, ProcessEnv, Source};
 use crate::error::CliError;
@@ -145,7 +145,7 @@ fn profile_reason(cfg: &Config) -> String {
             "no profile asked for: the DEFAULT profile is used".to_string()
         }
         None if cfg.file_read => "none: no profile asked for, and the file has neither [__settings__] default_profile nor a DEFAULT profile with keys".into(),
-        None => "none: the config file was not read".into(),
+        None => "none (the config file was not read)".into(),
     }
 }
 
@@ -187,10 +187,9 @@ pub async fn describe(ctx: &Context, args: AuthCheckArgs) -> Result<(), CliError
         Ok((m, why)) => {
             let reason = match why {
                 Reason::Forced(src) => format!("forced by auth_type ({src})"),
-                Reason::Chain => format!(
-                    "the first method whose settings are present, in the order {}",
-                    CHAIN.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")
-                ),
+                Reason::Chain => {
+                    "the first method of the chain whose settings are present".to_string()
+                }
             };
             match (m.build)(cfg) {
                 Ok(p) => (Some(m.name), reason, None, p.details()),
@@ -308,6 +307,16 @@ fn describe_rows(d: &Description) -> Vec<DescribeRow> {
     }
     for a in &d.environment {
         rows.push(row(&a.name, &a.value, &a.source));
+    }
+    if d.auth_method.is_none() {
+        // No method: the near misses (settings present, but not usable) say why.
+        for m in d
+            .methods
+            .iter()
+            .filter(|m| !m.usable && !m.note.starts_with("needs "))
+        {
+            rows.push(row("method_skipped", m.name, &m.note));
+        }
     }
     let method = d.auth_method.unwrap_or("");
     for detail in &d.method_details {
