@@ -178,7 +178,11 @@ impl Context {
 
     /// An API client for the resolved workspace and credentials.
     pub fn client(&self) -> Result<ApiClient, CliError> {
-        let cfg = self.config()?;
+        self.client_for(self.config()?)
+    }
+
+    /// An API client for another resolved configuration (`auth profiles --check`).
+    pub fn client_for(&self, cfg: &Config) -> Result<ApiClient, CliError> {
         let host = cfg.host()?.to_string();
         let auth = crate::auth::provider(cfg)?;
         let mut settings = Settings::new(host);
@@ -218,9 +222,11 @@ impl Context {
     pub fn api_error(&self, e: ApiError, doing: &str) -> CliError {
         let code = e.exit_code();
         let mut err = CliError::new(code, format!("{doing}: {e}"));
-        if code == exit::AUTH && matches!(e.status(), Some(401))
+        if let ApiError::Auth(auth) = e.root() {
+            // The method knows the next step best (sign in again, install a tool).
+            err = err.with_hint(auth.hint.clone().unwrap_or_else(|| self.identity_hint()));
+        } else if code == exit::AUTH && matches!(e.status(), Some(401))
             || e.error_code() == Some("UNAUTHENTICATED")
-            || matches!(e.root(), ApiError::Auth(_))
         {
             err = err.with_hint(self.identity_hint());
         } else if matches!(e.root(), ApiError::Transport(_)) {
@@ -237,21 +243,33 @@ impl Context {
         err
     }
 
-    /// "which profile and host were used": the first thing to check after a 401.
+    /// "which profile, host and method were used": the first thing to check after a 401.
     fn identity_hint(&self) -> String {
         let Some(cfg) = self.config.get() else {
             return "check your credentials".into();
         };
         let host = cfg.get("host").unwrap_or("?");
-        let origin = match cfg
-            .value("token")
-            .or(cfg.value("client_id"))
-            .or(cfg.value("username"))
+        let origin = match [
+            "token",
+            "client_id",
+            "username",
+            "azure_client_id",
+            "oidc_token",
+            "oidc_token_filepath",
+        ]
+        .iter()
+        .find_map(|name| cfg.value(name))
         {
             Some(v) => v.source.to_string(),
-            None => "no credential".into(),
+            None => match cfg.profile_name() {
+                Some(p) => format!("profile [{p}]"),
+                None => "no credential setting".into(),
+            },
         };
-        format!("the credentials were rejected by {host} (credential from {origin}): check that they are valid and not expired")
+        let method = crate::auth::choose(cfg)
+            .map(|(m, _)| m.name)
+            .unwrap_or("none");
+        format!("the credentials were rejected by {host} (credential from {origin}): check that they are valid and not expired; `dbsecrets auth describe` shows the auth method ({method}) and where each setting comes from")
     }
 
     /// How tables look on this stdout.

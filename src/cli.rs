@@ -148,6 +148,13 @@ pub enum Command {
     )]
     DeleteAcl(DeleteAclArgs),
 
+    /// Show how dbsecrets finds the workspace and signs in; list the config file's profiles
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  dbsecrets auth describe                 # where each setting comes from\n  dbsecrets auth describe -p DEV --check  # and whether the credentials work\n  dbsecrets auth profiles                 # every profile: host, auth method, valid?"
+    )]
+    Auth(AuthCommand),
+
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  dbsecrets completions bash > ~/.local/share/bash-completion/completions/dbsecrets\n  dbsecrets completions zsh > \"${fpath[1]}/_dbsecrets\"\n  dbsecrets completions fish > ~/.config/fish/completions/dbsecrets.fish"
@@ -165,6 +172,39 @@ pub enum Command {
         after_help = "Example:\n  dbsecrets emulator --port 8765 &\n  export DATABRICKS_HOST=http://127.0.0.1:8765 DATABRICKS_TOKEN=dev\n  dbsecrets create-scope demo"
     )]
     Emulator(crate::emulator::EmulatorArgs),
+}
+
+/// `dbsecrets auth …`: what a user reads when a job fails with 401 or 403.
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Explain the workspace, profile, config file and auth method in use, and
+    /// where each setting comes from (flag, environment variable, or profile);
+    /// secrets are shown as ***
+    ///
+    /// Exits 2 when no auth method can be chosen (the reason is printed after the
+    /// description). With --check, also lists scopes once and exits as that call
+    /// would (4 when the credentials are rejected).
+    #[command(
+        after_help = "Examples:\n  dbsecrets auth describe\n  dbsecrets auth describe -p DEV --check\n  DATABRICKS_AUTH_TYPE=oauth-m2m dbsecrets auth describe -o json"
+    )]
+    Describe(AuthCheckArgs),
+
+    /// List every profile of the config file with its host, the auth method it
+    /// would use and whether it is valid; no network unless --check
+    ///
+    /// Each profile is shown on its own: DATABRICKS_* variables in the environment
+    /// (which take precedence over every profile) are not applied.
+    #[command(
+        after_help = "Examples:\n  dbsecrets auth profiles\n  dbsecrets auth profiles --check -o json"
+    )]
+    Profiles(AuthCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuthCheckArgs {
+    /// Also make one authenticated call (list-scopes) to check that the credentials work
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

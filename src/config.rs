@@ -87,11 +87,28 @@ pub const ATTRIBUTES: &[Attribute] = &[
         false,
     ),
     attr("discovery_url", &["DATABRICKS_DISCOVERY_URL"], None, false),
+    attr(
+        "token_audience",
+        &["DATABRICKS_TOKEN_AUDIENCE"],
+        None,
+        false,
+    ),
     attr("databricks_cli_path", &["DATABRICKS_CLI_PATH"], None, false),
     attr("http_timeout_seconds", &[], None, false),
     attr("retry_timeout_seconds", &[], None, false),
     attr("rate_limit", &["DATABRICKS_RATE_LIMIT"], None, false),
     attr("skip_verify", &[], None, false),
+];
+
+/// Environment variables that are not configuration attributes but that some
+/// methods need: whether a tool is on PATH, GitHub Actions' ID-token service,
+/// and the test override of the Azure AD login endpoint. Captured once by
+/// [`resolve`], so that the auth methods never read the process environment.
+pub const AMBIENT: &[(&str, bool)] = &[
+    ("PATH", false),
+    ("ACTIONS_ID_TOKEN_REQUEST_URL", false),
+    ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", true),
+    ("DBSECRETS_AZURE_LOGIN_URL", false),
 ];
 
 /// Looks up an attribute definition by its profile key.
@@ -267,6 +284,35 @@ pub struct Config {
     pub profiles: Vec<String>,
     /// Problems worth a warning that do not stop the command (e.g. file permissions).
     pub warnings: Vec<String>,
+    /// The [`AMBIENT`] environment variables that are set.
+    pub ambient: Ambient,
+}
+
+/// Captured [`AMBIENT`] variables; Debug shows only their names.
+#[derive(Clone, Default)]
+pub struct Ambient(BTreeMap<&'static str, String>);
+
+impl Ambient {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    pub fn set(&mut self, name: &'static str, value: impl Into<String>) {
+        self.0.insert(name, value.into());
+    }
+
+    /// The set variables in [`AMBIENT`] order, with whether each is sensitive.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str, bool)> {
+        AMBIENT
+            .iter()
+            .filter_map(|(n, s)| self.0.get(n).map(|v| (*n, v.as_str(), *s)))
+    }
+}
+
+impl fmt::Debug for Ambient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
 }
 
 impl Config {
@@ -394,6 +440,11 @@ pub fn resolve(
         config_file: config_file_path(env, home),
         ..Config::default()
     };
+    for (name, _) in AMBIENT {
+        if let Some(v) = env.var(name) {
+            cfg.ambient.set(name, v);
+        }
+    }
 
     // 1. Flags.
     if let Some(h) = &overrides.host {
@@ -438,6 +489,85 @@ pub fn resolve(
         })?;
     }
     Ok(cfg)
+}
+
+/// One profile of the config file on its own, as `auth profiles` shows it: its
+/// keys only, with no DATABRICKS_* or ARM_* variable filling in (the file's location
+/// and the [`AMBIENT`] variables still come from the environment).
+pub fn resolve_profile_alone(
+    name: &str,
+    env: &dyn Env,
+    home: Option<&Path>,
+) -> Result<Config, ConfigError> {
+    let overrides = Overrides {
+        profile: Some(name.to_string()),
+        host: None,
+    };
+    resolve(&overrides, &ProfileOnly(env), home)
+}
+
+struct ProfileOnly<'a>(&'a dyn Env);
+
+impl Env for ProfileOnly<'_> {
+    fn var(&self, name: &str) -> Option<String> {
+        let passed = name == "DATABRICKS_CONFIG_FILE" || AMBIENT.iter().any(|(n, _)| *n == name);
+        passed.then(|| self.0.var(name)).flatten()
+    }
+}
+
+/// The environment variables that set the host, credentials or auth_type: they
+/// take precedence over every profile.
+pub fn env_overrides(env: &dyn Env) -> Vec<&'static str> {
+    ATTRIBUTES
+        .iter()
+        .filter(|a| a.name == "host" || a.name == "auth_type" || a.method.is_some())
+        .flat_map(|a| a.env.iter().copied())
+        .filter(|var| env.var(var).is_some())
+        .collect()
+}
+
+/// The profiles of the config file, in file order, and the one used when none is
+/// asked for. `None` when the file does not exist.
+pub fn list_profiles(
+    env: &dyn Env,
+    home: Option<&Path>,
+) -> Result<Option<ProfileList>, ConfigError> {
+    let path = config_file_path(env, home);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError::Parse {
+            path: path.clone(),
+            reason: "it is not UTF-8 text".into(),
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(ConfigError::Read {
+                path,
+                reason: e.to_string(),
+            })
+        }
+    };
+    let file = ConfigFile::parse(&text).map_err(|e| e.at(&path))?;
+    let default = match file.settings.get("default_profile") {
+        Some(p) if !p.is_empty() => Some(p.clone()),
+        _ => file
+            .sections
+            .get("DEFAULT")
+            .filter(|keys| !keys.is_empty())
+            .map(|_| "DEFAULT".to_string()),
+    };
+    Ok(Some(ProfileList {
+        names: file.profile_names(),
+        default,
+        path,
+    }))
+}
+
+/// What [`list_profiles`] found.
+#[derive(Debug, Clone)]
+pub struct ProfileList {
+    pub path: PathBuf,
+    pub names: Vec<String>,
+    pub default: Option<String>,
 }
 
 fn load_profile(cfg: &mut Config, asked: Option<(String, Source)>) -> Result<(), ConfigError> {

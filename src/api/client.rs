@@ -219,6 +219,9 @@ impl ApiClient {
             .request(method.clone(), &url)
             .header(AUTHORIZATION, auth_value)
             .header(USER_AGENT, self.user_agent.clone());
+        for (name, value) in self.auth.extra_headers() {
+            req = req.header(name, value);
+        }
         if !query.is_empty() {
             req = req.query(query);
         }

@@ -3,12 +3,13 @@
 use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{secret, AuthError, BoxFuture, CredentialsProvider, Method};
+use super::{always, secret, AuthError, BoxFuture, CredentialsProvider, Method};
 
 pub const METHOD: Method = Method {
     name: "basic",
     needs: "username and password (DATABRICKS_USERNAME, DATABRICKS_PASSWORD)",
     configured: |c| c.get("username").is_some() && c.get("password").is_some(),
+    usable: always,
     build: |c| {
         let user = c.get("username").unwrap_or_default().to_string();
         let password = secret(c, "password").expect("configured() checked password");

@@ -2,40 +2,91 @@
 //! and the chain that picks the method for a resolved [`Config`].
 //!
 //! A provider hands out the value of the `Authorization` header. Providers that
-//! fetch tokens (OAuth, CLIs) cache them, so a process fetches each token once.
+//! fetch tokens (OAuth, token exchange, CLIs) cache them, so a process fetches
+//! each token once and again only when it is about to expire.
 
+mod azure;
+mod azure_cli;
+mod azure_client_secret;
 mod basic;
+mod command;
+mod databricks_cli;
+mod env_oidc;
+mod file_oidc;
+mod github_oidc;
+mod oauth_m2m;
+mod oidc;
 mod pat;
+mod token;
 
 use std::future::Future;
 use std::pin::Pin;
 
+use reqwest::header::{HeaderName, HeaderValue};
 use secrecy::SecretString;
 
 use crate::config::{Config, ConfigError};
 
+pub use azure::{is_azure_host, login_base, AZURE_DATABRICKS_RESOURCE};
+pub use azure_cli::AzureCli;
+pub use azure_client_secret::AzureClientSecret;
 pub use basic::Basic;
+pub use command::{summarize_stderr, COMMAND_TIMEOUT};
+pub use databricks_cli::DatabricksCli;
+pub use oauth_m2m::OAuthM2m;
+pub use oidc::{IdTokenSource, TokenExchange};
 pub use pat::Pat;
+pub use token::{Discovery, Token, TokenCache, EARLY_REFRESH};
 
 /// A boxed future, so the trait stays object-safe without extra crates.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Failures while obtaining a credential (exit code 4).
+/// A credential could not be obtained (exit code 4). The message names the
+/// method and the identity (client id, profile, host), never a secret; the hint
+/// is the next step.
 #[derive(Debug, thiserror::Error)]
-pub enum AuthError {
-    #[error("{0}")]
-    Failed(String),
+#[error("{message}")]
+pub struct AuthError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl AuthError {
+    pub fn new(message: impl Into<String>) -> Self {
+        AuthError {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
 }
 
 /// One authentication method.
 pub trait CredentialsProvider: Send + Sync {
     /// The auth_type name, e.g. `pat`; it also goes into the User-Agent.
     fn name(&self) -> &'static str;
+
     /// The `Authorization` header value for the next request.
     fn authorization<'a>(
         &'a self,
         http: &'a reqwest::Client,
     ) -> BoxFuture<'a, Result<SecretString, AuthError>>;
+
+    /// Headers besides `Authorization` that every API request carries (Azure's
+    /// workspace resource id).
+    fn extra_headers(&self) -> Vec<(HeaderName, HeaderValue)> {
+        Vec::new()
+    }
+
+    /// How this method gets its credential, for `auth describe`: no secrets, no
+    /// network (e.g. the command it runs, the endpoint it asks).
+    fn details(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
 }
 
 /// A method of the chain: its name, whether its attributes are present, and how to build it.
@@ -43,18 +94,52 @@ pub struct Method {
     pub name: &'static str,
     /// The attributes it needs, for error messages.
     pub needs: &'static str,
+    /// Its attributes are present: enough for `auth_type` to force it.
     pub configured: fn(&Config) -> bool,
+    /// Whether the chain may pick it when it is configured, or why not (e.g. its
+    /// command-line tool is not installed). Not asked when `auth_type` forces it:
+    /// then the tool's absence is a clear error at first use.
+    pub usable: fn(&Config) -> Result<(), String>,
     pub build: fn(&Config) -> Result<Box<dyn CredentialsProvider>, ConfigError>,
 }
 
-/// The methods in the order auth.md tries them when auth_type is not set.
-pub const CHAIN: &[Method] = &[pat::METHOD, basic::METHOD];
+/// [`Method::usable`] for methods whose attributes are all they need.
+fn always(_: &Config) -> Result<(), String> {
+    Ok(())
+}
 
-/// Picks the provider: the forced `auth_type`, else the first configured method of
-/// the chain. Applies the "more than one authorization method" check first.
-pub fn provider(cfg: &Config) -> Result<Box<dyn CredentialsProvider>, ConfigError> {
+/// The methods in the order auth.md tries them when auth_type is not set.
+pub const CHAIN: &[Method] = &[
+    pat::METHOD,
+    basic::METHOD,
+    oauth_m2m::METHOD,
+    databricks_cli::METHOD,
+    github_oidc::METHOD,
+    env_oidc::METHOD,
+    file_oidc::METHOD,
+    azure_client_secret::METHOD,
+    azure_cli::METHOD,
+];
+
+/// Looks up a method by its auth_type name.
+pub fn method(name: &str) -> Option<&'static Method> {
+    CHAIN.iter().find(|m| m.name == name)
+}
+
+/// Why a method was picked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// `auth_type` names it; the text says where auth_type was set.
+    Forced(String),
+    /// The first method of the chain whose settings are present.
+    Chain,
+}
+
+/// Picks the method: the forced `auth_type`, else the first configured and usable
+/// method of the chain. Applies the "more than one authorization method" check first.
+pub fn choose(cfg: &Config) -> Result<(&'static Method, Reason), ConfigError> {
     if let Some(forced) = cfg.value("auth_type") {
-        let Some(method) = CHAIN.iter().find(|m| m.name == forced.value) else {
+        let Some(method) = method(forced.value.trim()) else {
             return Err(ConfigError::UnknownAuthType {
                 value: forced.value.clone(),
                 source_desc: forced.source.to_string(),
@@ -68,14 +153,17 @@ pub fn provider(cfg: &Config) -> Result<Box<dyn CredentialsProvider>, ConfigErro
                 missing: method.needs.to_string(),
             });
         }
-        return (method.build)(cfg);
+        return Ok((method, Reason::Forced(forced.source.to_string())));
     }
     let methods = cfg.methods_present();
     if methods.len() > 1 {
         return Err(ConfigError::MultipleMethods { methods });
     }
-    match CHAIN.iter().find(|m| (m.configured)(cfg)) {
-        Some(m) => (m.build)(cfg),
+    match CHAIN
+        .iter()
+        .find(|m| (m.configured)(cfg) && (m.usable)(cfg).is_ok())
+    {
+        Some(m) => Ok((m, Reason::Chain)),
         None => Err(ConfigError::NoCredentials {
             host: cfg.get("host").unwrap_or("the workspace").to_string(),
             looked_at: cfg.looked_at(),
@@ -83,9 +171,37 @@ pub fn provider(cfg: &Config) -> Result<Box<dyn CredentialsProvider>, ConfigErro
     }
 }
 
+/// The provider for the resolved configuration.
+pub fn provider(cfg: &Config) -> Result<Box<dyn CredentialsProvider>, ConfigError> {
+    let (method, _) = choose(cfg)?;
+    (method.build)(cfg)
+}
+
+/// Each method of the chain and whether it could be used, for `auth describe`.
+pub fn candidates(cfg: &Config) -> Vec<(&'static str, Result<(), String>)> {
+    CHAIN
+        .iter()
+        .map(|m| {
+            let state = if !(m.configured)(cfg) {
+                Err(format!("needs {}", m.needs))
+            } else {
+                (m.usable)(cfg)
+            };
+            (m.name, state)
+        })
+        .collect()
+}
+
 /// Reads a required attribute as a secret.
 fn secret(cfg: &Config, name: &str) -> Option<SecretString> {
     cfg.get(name).map(|v| SecretString::from(v.to_string()))
+}
+
+/// Where an attribute came from, for error messages ("" when unset).
+fn origin(cfg: &Config, name: &str) -> String {
+    cfg.value(name)
+        .map(|v| v.source.to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -99,6 +215,10 @@ mod tests {
             c.set(k, *v, Source::Env(format!("X_{k}")));
         }
         c
+    }
+
+    fn chosen(c: &Config) -> &'static str {
+        choose(c).map(|(m, _)| m.name).unwrap_or("error")
     }
 
     #[test]
@@ -119,6 +239,59 @@ mod tests {
     }
 
     #[test]
+    fn chain_order() {
+        let h = ("host", "https://h.cloud.databricks.com");
+        assert_eq!(
+            chosen(&cfg(&[h, ("client_id", "c"), ("client_secret", "s")])),
+            "oauth-m2m"
+        );
+        assert_eq!(chosen(&cfg(&[h, ("oidc_token", "jwt")])), "env-oidc");
+        assert_eq!(
+            chosen(&cfg(&[h, ("oidc_token_filepath", "/f")])),
+            "file-oidc"
+        );
+        let mut gh = cfg(&[h, ("client_id", "c")]);
+        gh.ambient
+            .set("ACTIONS_ID_TOKEN_REQUEST_URL", "https://gh/x?a=1");
+        gh.ambient.set("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "rt");
+        assert_eq!(chosen(&gh), "github-oidc");
+        let az = [
+            ("host", "https://adb-1.2.azuredatabricks.net"),
+            ("azure_client_id", "a"),
+            ("azure_client_secret", "s"),
+            ("azure_tenant_id", "t"),
+        ];
+        assert_eq!(chosen(&cfg(&az)), "azure-client-secret");
+        // Outside Azure, ARM_* variables are not for this workspace.
+        let mut aws = az;
+        aws[0] = h;
+        assert_eq!(chosen(&cfg(&aws)), "error");
+    }
+
+    #[test]
+    fn tools_are_found_on_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path();
+        let host = ("host", "https://adb-1.2.azuredatabricks.net");
+        let mut c = cfg(&[host]);
+        c.ambient.set("PATH", bin.to_str().unwrap());
+        assert_eq!(chosen(&c), "error");
+        command::tests::executable(&bin.join("az"));
+        assert_eq!(chosen(&c), "azure-cli");
+        command::tests::executable(&bin.join("databricks"));
+        assert_eq!(chosen(&c), "databricks-cli");
+        // The databricks CLI is not tried when another method's settings are present.
+        let mut c2 = cfg(&[host, ("client_id", "c")]);
+        c2.ambient.set("PATH", bin.to_str().unwrap());
+        assert_eq!(chosen(&c2), "azure-cli");
+        // azure-cli only for Azure workspaces.
+        let mut aws = cfg(&[("host", "https://x.cloud.databricks.com")]);
+        std::fs::remove_file(bin.join("databricks")).unwrap();
+        aws.ambient.set("PATH", bin.to_str().unwrap());
+        assert_eq!(chosen(&aws), "error");
+    }
+
+    #[test]
     fn more_than_one_method() {
         let err = provider(&cfg(&[
             ("token", "t"),
@@ -130,6 +303,17 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "validate: more than one authorization method configured: basic and pat"
+        );
+        let err = provider(&cfg(&[
+            ("token", "t"),
+            ("client_id", "c"),
+            ("client_secret", "s"),
+        ]))
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "validate: more than one authorization method configured: oauth and pat"
         );
     }
 
@@ -154,6 +338,14 @@ mod tests {
             err.to_string().contains("unknown auth_type 'magic'"),
             "{err}"
         );
+        // Forcing a CLI method does not need the tool to be installed yet.
+        let c = cfg(&[
+            ("host", "https://h"),
+            ("auth_type", "databricks-cli"),
+            ("client_id", "x"),
+        ]);
+        assert_eq!(chosen(&c), "databricks-cli");
+        assert!(matches!(choose(&c).unwrap().1, Reason::Forced(_)));
     }
 
     #[test]
@@ -164,5 +356,14 @@ mod tests {
                 .starts_with("no credentials configured for https://h"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn candidates_explain_each_method() {
+        let c = cfg(&[("host", "https://h"), ("token", "t")]);
+        let all = candidates(&c);
+        assert_eq!(all.len(), CHAIN.len());
+        assert_eq!(all[0], ("pat", Ok(())));
+        assert!(all[1].1.as_ref().unwrap_err().starts_with("needs username"));
     }
 }

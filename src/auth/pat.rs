@@ -2,12 +2,13 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{secret, AuthError, BoxFuture, CredentialsProvider, Method};
+use super::{always, secret, AuthError, BoxFuture, CredentialsProvider, Method};
 
 pub const METHOD: Method = Method {
     name: "pat",
     needs: "token (DATABRICKS_TOKEN)",
     configured: |c| c.get("token").is_some(),
+    usable: always,
     build: |c| {
         let token = secret(c, "token").expect("configured() checked token");
         Ok(Box::new(Pat::new(token)))

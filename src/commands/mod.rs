@@ -2,6 +2,7 @@
 //! bad name sends nothing), makes its API calls, and hands rows to the output layer.
 
 mod acls;
+mod auth;
 mod scopes;
 mod secrets;
 
@@ -27,6 +28,8 @@ pub async fn dispatch(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::PutAcl(a) => acls::put(ctx, a).await,
         Command::GetAcl(a) => acls::get(ctx, a).await,
         Command::DeleteAcl(a) => acls::delete(ctx, a).await,
+        Command::Auth(crate::cli::AuthCommand::Describe(a)) => auth::describe(ctx, a).await,
+        Command::Auth(crate::cli::AuthCommand::Profiles(a)) => auth::profiles(ctx, a).await,
         Command::Completions(_) | Command::Man | Command::Emulator(_) => {
             unreachable!("handled before the runtime starts")
         }

@@ -1,0 +1,196 @@
+//! azure-cli: a user (or pipeline) signed in with `az login`; the Azure CLI hands
+//! out an Azure AD token for Azure Databricks. Only for Azure workspaces.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::header::{HeaderName, HeaderValue};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use super::azure::{is_azure, resource_id_headers, AZURE_DATABRICKS_RESOURCE};
+use super::command::{find_program, run, RunError, COMMAND_TIMEOUT};
+use super::token::Seconds;
+use super::{AuthError, BoxFuture, CredentialsProvider, Method, Token, TokenCache};
+
+pub const METHOD: Method = Method {
+    name: "azure-cli",
+    needs: "an Azure Databricks workspace (*.azuredatabricks.net, *.databricks.azure.cn, *.databricks.azure.us, or azure_workspace_resource_id) and the Azure CLI (az) on PATH",
+    configured: is_azure,
+    usable: |c| match find_program("az", c.ambient.get("PATH")) {
+        Some(_) => Ok(()),
+        None => Err("the Azure CLI (az) is not on PATH".into()),
+    },
+    build: |c| {
+        let mut p = AzureCli::new(
+            find_program("az", c.ambient.get("PATH")).unwrap_or_else(|| PathBuf::from("az")),
+            c.get("azure_tenant_id"),
+        );
+        p.headers = resource_id_headers(c)?;
+        Ok(Box::new(p))
+    },
+};
+
+/// Asks the Azure CLI for a token.
+pub struct AzureCli {
+    program: PathBuf,
+    args: Vec<String>,
+    tenant: Option<String>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    timeout: Duration,
+    cache: TokenCache,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AzToken {
+    access_token: Option<String>,
+    token_type: Option<String>,
+    /// POSIX seconds (Azure CLI 2.54 and later).
+    #[serde(rename = "expires_on")]
+    expires_on_posix: Option<Seconds>,
+    /// Local time, `2024-05-01 12:00:00.000000` (older versions).
+    expires_on: Option<String>,
+}
+
+impl AzureCli {
+    pub fn new(program: PathBuf, tenant: Option<&str>) -> Self {
+        let mut args: Vec<String> = [
+            "account",
+            "get-access-token",
+            "--resource",
+            AZURE_DATABRICKS_RESOURCE,
+            "--output",
+            "json",
+        ]
+        .map(String::from)
+        .to_vec();
+        if let Some(t) = tenant {
+            args.extend(["--tenant".to_string(), t.to_string()]);
+        }
+        AzureCli {
+            program,
+            args,
+            tenant: tenant.map(str::to_string),
+            headers: Vec::new(),
+            timeout: COMMAND_TIMEOUT,
+            cache: TokenCache::default(),
+        }
+    }
+
+    fn command_line(&self) -> String {
+        format!("az {}", self.args.join(" "))
+    }
+
+    async fn fetch(&self) -> Result<Token, AuthError> {
+        let shown = self.command_line();
+        let login = match &self.tenant {
+            Some(t) => format!("az login --tenant {t}"),
+            None => "az login".to_string(),
+        };
+        let stdout = run(&self.program, &self.args, self.timeout)
+            .await
+            .map_err(|e| {
+                let err = AuthError::new(format!("azure-cli: `{shown}` gave no token: {e}"));
+                match e {
+                    RunError::NotFound => err.with_hint(format!(
+                        "install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli) and run `{login}`"
+                    )),
+                    _ => err.with_hint(format!("run `{login}` and try again")),
+                }
+            })?;
+        let parsed: AzToken = serde_json::from_slice(&stdout).map_err(|_| {
+            AuthError::new(format!(
+                "azure-cli: `{shown}` did not print the expected JSON"
+            ))
+            .with_hint("update the Azure CLI")
+        })?;
+        let access = parsed
+            .access_token
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| {
+                AuthError::new(format!("azure-cli: `{shown}` printed no accessToken"))
+                    .with_hint(format!("run `{login}` and try again"))
+            })?;
+        let lifetime = parsed
+            .expires_on_posix
+            .and_then(|s| s.get())
+            .map(|secs| {
+                let ms = (secs * 1000.0) as i64 - chrono::Utc::now().timestamp_millis();
+                Duration::from_millis(ms.max(0) as u64)
+            })
+            .or_else(|| parsed.expires_on.as_deref().and_then(local_lifetime));
+        Ok(Token::bearer(
+            access.trim(),
+            parsed.token_type.as_deref(),
+            lifetime,
+        ))
+    }
+}
+
+/// Time left until a local time such as `2024-05-01 12:00:00.000000`.
+fn local_lifetime(text: &str) -> Option<Duration> {
+    let naive = chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M:%S%.f").ok()?;
+    let at = naive.and_local_timezone(chrono::Local).earliest()?;
+    let ms = at.timestamp_millis() - chrono::Utc::now().timestamp_millis();
+    Some(Duration::from_millis(ms.max(0) as u64))
+}
+
+impl CredentialsProvider for AzureCli {
+    fn name(&self) -> &'static str {
+        METHOD.name
+    }
+
+    fn authorization<'a>(
+        &'a self,
+        _http: &'a reqwest::Client,
+    ) -> BoxFuture<'a, Result<SecretString, AuthError>> {
+        Box::pin(self.cache.get(|| self.fetch()))
+    }
+
+    fn extra_headers(&self) -> Vec<(HeaderName, HeaderValue)> {
+        self.headers.clone()
+    }
+
+    fn details(&self) -> Vec<(&'static str, String)> {
+        let mut d = vec![
+            ("command", self.command_line()),
+            ("program", self.program.display().to_string()),
+        ];
+        for (name, value) in &self.headers {
+            d.push((
+                "request_header",
+                format!("{name}: {}", value.to_str().unwrap_or("")),
+            ));
+        }
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_json_of_old_and_new_versions() {
+        let new: AzToken = serde_json::from_str(r#"{"accessToken":"a","expiresOn":"2099-01-01 00:00:00.000000","expires_on":4070908800,"tokenType":"Bearer"}"#).unwrap();
+        assert!(new.expires_on_posix.and_then(|s| s.get()).is_some());
+        let old: AzToken = serde_json::from_str(
+            r#"{"accessToken":"a","expiresOn":"2099-01-01 00:00:00.000000","tokenType":"Bearer"}"#,
+        )
+        .unwrap();
+        assert!(
+            local_lifetime(old.expires_on.as_deref().unwrap()).unwrap() > Duration::from_secs(3600)
+        );
+    }
+
+    #[test]
+    fn tenant_is_passed() {
+        let p = AzureCli::new(PathBuf::from("/bin/az"), Some("t1"));
+        assert!(
+            p.command_line().ends_with("--output json --tenant t1"),
+            "{}",
+            p.command_line()
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! OAuth machine-to-machine: a service principal's client id and OAuth secret,
+//! exchanged for a short-lived token with the client-credentials grant.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::token::{Discovery, TokenCache, TokenResponse};
+use super::{always, origin, secret, AuthError, BoxFuture, CredentialsProvider, Method};
+
+pub const METHOD: Method = Method {
+    name: "oauth-m2m",
+    needs: "client_id and client_secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET)",
+    configured: |c| c.get("client_id").is_some() && c.get("client_secret").is_some(),
+    usable: always,
+    build: |c| {
+        let mut p = OAuthM2m::new(
+            Discovery::for_config(c)?,
+            c.get("client_id").unwrap_or_default(),
+            secret(c, "client_secret").expect("configured() checked client_secret"),
+        );
+        p.origin = origin(c, "client_id");
+        Ok(Box::new(p))
+    },
+};
+
+/// A service principal's client id and secret.
+pub struct OAuthM2m {
+    discovery: Discovery,
+    client_id: String,
+    client_secret: SecretString,
+    /// Where the client id came from, for the hint after a rejection.
+    origin: String,
+    cache: TokenCache,
+}
+
+impl OAuthM2m {
+    pub fn new(discovery: Discovery, client_id: &str, client_secret: SecretString) -> Self {
+        OAuthM2m {
+            discovery,
+            client_id: client_id.to_string(),
+            client_secret,
+            origin: String::new(),
+            cache: TokenCache::default(),
+        }
+    }
+
+    async fn fetch(&self, http: &reqwest::Client) -> Result<super::Token, AuthError> {
+        let endpoint = self.discovery.token_endpoint(http, METHOD.name).await?;
+        let req = http
+            .post(endpoint)
+            .basic_auth(&self.client_id, Some(self.client_secret.expose_secret()))
+            .form(&[("grant_type", "client_credentials"), ("scope", "all-apis")]);
+        let result = super::token::send_json::<TokenResponse>(req, endpoint)
+            .await
+            .and_then(|r| r.into_token(endpoint));
+        result.map_err(|f| {
+            let rejected = f.is_rejection();
+            let err = AuthError::new(format!(
+                "oauth-m2m: cannot get a token for client id '{}' from {endpoint}: {f}",
+                self.client_id
+            ));
+            if rejected {
+                let from = if self.origin.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (client id from {})", self.origin)
+                };
+                err.with_hint(format!("check the service principal's client id and OAuth secret{from}: the secret may be wrong, expired or revoked; create a new one in the account console"))
+            } else {
+                err
+            }
+        })
+    }
+}
+
+impl CredentialsProvider for OAuthM2m {
+    fn name(&self) -> &'static str {
+        METHOD.name
+    }
+
+    fn authorization<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+    ) -> BoxFuture<'a, Result<SecretString, AuthError>> {
+        Box::pin(self.cache.get(|| self.fetch(http)))
+    }
+
+    fn details(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("oauth_discovery", self.discovery.url.clone()),
+            (
+                "oauth_grant",
+                format!(
+                    "client_credentials for client id '{}', scope all-apis",
+                    self.client_id
+                ),
+            ),
+        ]
+    }
+}

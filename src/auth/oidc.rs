@@ -1,0 +1,199 @@
+//! Workload identity federation: an ID token from the CI platform (an
+//! environment variable, a file, or GitHub Actions' ID-token service) exchanged
+//! at the workspace's token endpoint for a Databricks token. No stored secret.
+
+use std::path::PathBuf;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::token::{check_url, send_json, strip_query, Discovery, TokenCache, TokenResponse};
+use super::{AuthError, BoxFuture, CredentialsProvider, Token};
+use crate::config::Config;
+
+/// Where the ID token comes from.
+pub enum IdTokenSource {
+    /// DATABRICKS_OIDC_TOKEN, or the variable DATABRICKS_OIDC_TOKEN_ENV names.
+    Env { token: SecretString, origin: String },
+    /// A file the platform keeps up to date (read at each exchange).
+    File { path: PathBuf, origin: String },
+    /// GitHub Actions: `GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=…` with
+    /// `Authorization: Bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN`.
+    GitHub {
+        request_url: String,
+        request_token: SecretString,
+    },
+}
+
+/// Exchanges an ID token for a Databricks token (RFC 8693 token exchange).
+pub struct TokenExchange {
+    name: &'static str,
+    discovery: Discovery,
+    client_id: Option<String>,
+    /// token_audience, else account_id; else the token endpoint is the audience.
+    audience: Option<String>,
+    source: IdTokenSource,
+    cache: TokenCache,
+}
+
+#[derive(Deserialize)]
+struct GitHubIdToken {
+    value: Option<String>,
+}
+
+impl TokenExchange {
+    pub fn new(
+        name: &'static str,
+        discovery: Discovery,
+        client_id: Option<&str>,
+        audience: Option<&str>,
+        source: IdTokenSource,
+    ) -> Self {
+        TokenExchange {
+            name,
+            discovery,
+            client_id: client_id.map(str::to_string),
+            audience: audience.map(str::to_string),
+            source,
+            cache: TokenCache::default(),
+        }
+    }
+
+    /// The provider for `cfg` with the given ID-token source.
+    pub fn for_config(
+        name: &'static str,
+        cfg: &Config,
+        source: IdTokenSource,
+    ) -> Result<Self, crate::config::ConfigError> {
+        Ok(TokenExchange::new(
+            name,
+            Discovery::for_config(cfg)?,
+            cfg.get("client_id"),
+            cfg.get("token_audience").or(cfg.get("account_id")),
+            source,
+        ))
+    }
+
+    async fn id_token(
+        &self,
+        http: &reqwest::Client,
+        audience: &str,
+    ) -> Result<SecretString, AuthError> {
+        let name = self.name;
+        match &self.source {
+            IdTokenSource::Env { token, .. } => Ok(token.clone()),
+            IdTokenSource::File { path, origin } => match std::fs::read_to_string(path) {
+                Ok(text) if !text.trim().is_empty() => Ok(SecretString::from(text.trim().to_string())),
+                Ok(_) => Err(AuthError::new(format!(
+                    "{name}: the ID token file {} ({origin}) is empty",
+                    path.display()
+                ))),
+                Err(e) => Err(AuthError::new(format!(
+                    "{name}: cannot read the ID token file {} ({origin}): {e}",
+                    path.display()
+                ))
+                .with_hint("check DATABRICKS_OIDC_TOKEN_FILEPATH (oidc_token_filepath): the file must hold the ID token your CI platform issues")),
+            },
+            IdTokenSource::GitHub {
+                request_url,
+                request_token,
+            } => {
+                let mut url = check_url(request_url, "GitHub Actions' ID-token service (ACTIONS_ID_TOKEN_REQUEST_URL)")
+                    .map_err(|m| AuthError::new(format!("{name}: {m}")))?;
+                url.query_pairs_mut().append_pair("audience", audience);
+                let req = http
+                    .get(url.as_str())
+                    .bearer_auth(request_token.expose_secret());
+                let answer: GitHubIdToken = send_json(req, url.as_str()).await.map_err(|f| {
+                    AuthError::new(format!(
+                        "{name}: cannot get an ID token from GitHub Actions ({}): {f}",
+                        strip_query(request_url)
+                    ))
+                    .with_hint("the workflow job needs `permissions: id-token: write`")
+                })?;
+                answer
+                    .value
+                    .filter(|v| !v.trim().is_empty())
+                    .map(SecretString::from)
+                    .ok_or_else(|| {
+                        AuthError::new(format!(
+                            "{name}: GitHub Actions' ID-token service answered without a value"
+                        ))
+                    })
+            }
+        }
+    }
+
+    async fn fetch(&self, http: &reqwest::Client) -> Result<Token, AuthError> {
+        let name = self.name;
+        let endpoint = self.discovery.token_endpoint(http, name).await?;
+        let audience = self.audience.as_deref().unwrap_or(endpoint);
+        let id_token = self.id_token(http, audience).await?;
+        let mut form = vec![
+            (
+                "grant_type",
+                "urn:ietf:params:oauth:grant-type:token-exchange",
+            ),
+            ("scope", "all-apis"),
+            ("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
+            ("subject_token", id_token.expose_secret()),
+        ];
+        if let Some(id) = &self.client_id {
+            form.push(("client_id", id));
+        }
+        // No Authorization header: the ID token is the credential.
+        let req = http.post(endpoint).form(&form);
+        let who = match &self.client_id {
+            Some(id) => format!("client id '{id}'"),
+            None => "account-wide token federation (no client id)".to_string(),
+        };
+        send_json::<TokenResponse>(req, endpoint)
+            .await
+            .and_then(|r| r.into_token(endpoint))
+            .map_err(|f| {
+                let rejected = f.is_rejection();
+                let err = AuthError::new(format!(
+                    "{name}: the token exchange for {who} at {endpoint} failed: {f}"
+                ));
+                if rejected {
+                    err.with_hint("check the service principal's federation policy: its issuer, audience and subject must match the ID token's claims")
+                } else {
+                    err
+                }
+            })
+    }
+}
+
+impl CredentialsProvider for TokenExchange {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn authorization<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+    ) -> BoxFuture<'a, Result<SecretString, AuthError>> {
+        Box::pin(self.cache.get(|| self.fetch(http)))
+    }
+
+    fn details(&self) -> Vec<(&'static str, String)> {
+        let source = match &self.source {
+            IdTokenSource::Env { origin, .. } => origin.clone(),
+            IdTokenSource::File { path, origin } => format!("file {} ({origin})", path.display()),
+            IdTokenSource::GitHub { request_url, .. } => {
+                format!("GitHub Actions ({})", strip_query(request_url))
+            }
+        };
+        vec![
+            ("id_token", source),
+            ("oauth_discovery", self.discovery.url.clone()),
+            (
+                "token_exchange",
+                match &self.client_id {
+                    Some(id) => format!("for client id '{id}', scope all-apis"),
+                    None => "account-wide federation (no client id), scope all-apis".into(),
+                },
+            ),
+        ]
+    }
+}

@@ -1,0 +1,357 @@
+//! What the token-fetching methods share: the per-process token cache, the OAuth
+//! token endpoint's answers, endpoint discovery and the rule that credentials
+//! only travel over https (or plain http to the local machine).
+
+use std::time::{Duration, Instant};
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use super::AuthError;
+use crate::api::client::is_loopback;
+use crate::api::error::parse_error_body;
+
+/// Tokens are renewed this long before they expire, so that a request never
+/// carries a token that expires in flight.
+pub const EARLY_REFRESH: Duration = Duration::from_secs(40);
+
+/// An access token, as the `Authorization` header value, and when it expires
+/// (`None`: the issuer did not say; it is kept for the life of the process).
+pub struct Token {
+    pub header: SecretString,
+    pub expires_at: Option<Instant>,
+}
+
+impl Token {
+    /// A bearer token that expires `lifetime` from now.
+    pub fn bearer(
+        access_token: &str,
+        token_type: Option<&str>,
+        lifetime: Option<Duration>,
+    ) -> Self {
+        let scheme = match token_type.map(str::trim) {
+            Some(t) if !t.is_empty() && !t.eq_ignore_ascii_case("bearer") => t,
+            _ => "Bearer",
+        };
+        Token {
+            header: SecretString::from(format!("{scheme} {access_token}")),
+            expires_at: lifetime.map(|l| Instant::now() + l),
+        }
+    }
+
+    /// Still good for at least [`EARLY_REFRESH`].
+    pub fn fresh(&self, now: Instant) -> bool {
+        self.expires_at.is_none_or(|at| {
+            at.checked_duration_since(now)
+                .is_some_and(|left| left > EARLY_REFRESH)
+        })
+    }
+}
+
+/// One token per provider, fetched on first use and again only when it is
+/// about to expire. Concurrent requests wait for the one fetch in progress.
+#[derive(Default)]
+pub struct TokenCache {
+    slot: tokio::sync::Mutex<Option<Token>>,
+}
+
+impl TokenCache {
+    pub async fn get<F, Fut>(&self, fetch: F) -> Result<SecretString, AuthError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Token, AuthError>>,
+    {
+        let mut slot = self.slot.lock().await;
+        if let Some(t) = slot.as_ref().filter(|t| t.fresh(Instant::now())) {
+            return Ok(t.header.clone());
+        }
+        let token = fetch().await?;
+        let header = token.header.clone();
+        *slot = Some(token);
+        Ok(header)
+    }
+}
+
+/// Checks that a URL that will receive a credential is https, or http on loopback.
+pub fn check_url(url: &str, what: &str) -> Result<reqwest::Url, String> {
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| format!("{what} '{url}' is not a valid URL: {e}"))?;
+    let host = parsed.host_str().unwrap_or_default();
+    match parsed.scheme() {
+        "https" => Ok(parsed),
+        "http" if is_loopback(host) => Ok(parsed),
+        _ => Err(format!(
+            "refusing to send credentials to {what} {}: it must be https (plain http only to the local machine)",
+            strip_query(url)
+        )),
+    }
+}
+
+/// A URL without its query and fragment, for messages.
+pub fn strip_query(url: &str) -> String {
+    url.split(['?', '#']).next().unwrap_or(url).to_string()
+}
+
+/// Why a token request failed.
+pub enum TokenFailure {
+    /// No answer: connection refused, timeout, DNS.
+    Transport(String),
+    /// An error status; the OAuth error code and description when the body has them.
+    Status {
+        status: u16,
+        code: Option<String>,
+        message: Option<String>,
+    },
+    /// A success status without a usable token.
+    Invalid(String),
+}
+
+impl std::fmt::Display for TokenFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TokenFailure::Transport(m) | TokenFailure::Invalid(m) => f.write_str(m),
+            TokenFailure::Status {
+                status,
+                code,
+                message,
+            } => match (code, message) {
+                (Some(c), Some(m)) => write!(f, "{c}: {m} (HTTP {status})"),
+                (Some(c), None) => write!(f, "{c} (HTTP {status})"),
+                (None, Some(m)) => write!(f, "{m} (HTTP {status})"),
+                (None, None) => write!(f, "HTTP {status}"),
+            },
+        }
+    }
+}
+
+impl TokenFailure {
+    /// The endpoint rejected the credentials (as opposed to being unreachable or broken).
+    pub fn is_rejection(&self) -> bool {
+        matches!(
+            self,
+            TokenFailure::Status {
+                status: 400..=403,
+                ..
+            }
+        )
+    }
+}
+
+/// Sends a token request and reads the JSON answer into `T`. The body of an
+/// error answer is only read for its OAuth error code and description.
+pub async fn send_json<T: serde::de::DeserializeOwned>(
+    req: reqwest::RequestBuilder,
+    url: &str,
+) -> Result<T, TokenFailure> {
+    let resp = req.send().await.map_err(|e| transport(&e, url))?;
+    let status = resp.status().as_u16();
+    if resp.status().is_redirection() {
+        return Err(TokenFailure::Invalid(format!(
+            "{} answered with a redirect (HTTP {status}) instead of a token",
+            strip_query(url)
+        )));
+    }
+    let body = resp.bytes().await.map_err(|e| transport(&e, url))?;
+    if !(200..300).contains(&status) {
+        let (code, message) = parse_error_body(&body);
+        return Err(TokenFailure::Status {
+            status,
+            code,
+            message,
+        });
+    }
+    serde_json::from_slice(&body).map_err(|_| {
+        TokenFailure::Invalid(format!(
+            "{} answered HTTP {status} with a body that is not the expected JSON",
+            strip_query(url)
+        ))
+    })
+}
+
+fn transport(e: &reqwest::Error, url: &str) -> TokenFailure {
+    let mut root = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        root = s.to_string();
+        source = s.source();
+    }
+    let url = strip_query(url);
+    TokenFailure::Transport(if e.is_timeout() {
+        format!("no answer from {url} in time")
+    } else {
+        format!("cannot reach {url}: {root}")
+    })
+}
+
+/// A number of seconds, sent as a JSON number or (Azure AD v1) a string.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum Seconds {
+    Number(f64),
+    Text(String),
+}
+
+impl Seconds {
+    pub fn get(&self) -> Option<f64> {
+        match self {
+            Seconds::Number(n) => Some(*n),
+            Seconds::Text(s) => s.trim().parse().ok(),
+        }
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0)
+    }
+}
+
+/// An OAuth token endpoint's success answer.
+#[derive(Deserialize)]
+pub struct TokenResponse {
+    access_token: Option<String>,
+    token_type: Option<String>,
+    expires_in: Option<Seconds>,
+}
+
+impl TokenResponse {
+    pub fn into_token(self, url: &str) -> Result<Token, TokenFailure> {
+        let access = self
+            .access_token
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| {
+                TokenFailure::Invalid(format!(
+                    "{} answered without an access_token",
+                    strip_query(url)
+                ))
+            })?;
+        let lifetime = self
+            .expires_in
+            .and_then(|s| s.get())
+            .map(Duration::from_secs_f64);
+        Ok(Token::bearer(
+            access.trim(),
+            self.token_type.as_deref(),
+            lifetime,
+        ))
+    }
+}
+
+/// Finds an OAuth token endpoint once per process: `GET <discovery URL>` and its
+/// `token_endpoint`.
+pub struct Discovery {
+    /// The discovery document's URL.
+    pub url: String,
+    /// Where the URL came from, for messages: DATABRICKS_DISCOVERY_URL or the host.
+    pub origin: String,
+    endpoint: tokio::sync::OnceCell<String>,
+}
+
+#[derive(Deserialize)]
+struct DiscoveryDocument {
+    token_endpoint: Option<String>,
+}
+
+impl Discovery {
+    /// `discovery_url` when set, else the workspace's well-known document.
+    pub fn for_config(cfg: &crate::config::Config) -> Result<Self, crate::config::ConfigError> {
+        Ok(match cfg.value("discovery_url") {
+            Some(v) => Discovery::new(v.value.trim(), v.source.to_string()),
+            None => {
+                let host = cfg.host()?;
+                Discovery::new(
+                    &format!("{host}/oidc/.well-known/oauth-authorization-server"),
+                    format!("the workspace {host}"),
+                )
+            }
+        })
+    }
+
+    pub fn new(url: &str, origin: impl Into<String>) -> Self {
+        Discovery {
+            url: url.to_string(),
+            origin: origin.into(),
+            endpoint: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// The token endpoint (checked to be https or loopback).
+    pub async fn token_endpoint(
+        &self,
+        http: &reqwest::Client,
+        method: &str,
+    ) -> Result<&str, AuthError> {
+        self.endpoint
+            .get_or_try_init(|| async {
+                check_url(&self.url, "the OAuth discovery URL")
+                    .map_err(|m| AuthError::new(format!("{method}: {m}")))?;
+                let doc: DiscoveryDocument = send_json(http.get(&self.url), &self.url)
+                    .await
+                    .map_err(|f| {
+                        AuthError::new(format!(
+                            "{method}: cannot find the OAuth token endpoint: GET {} (from {}): {f}",
+                            strip_query(&self.url),
+                            self.origin
+                        ))
+                        .with_hint("check that the host is a Databricks workspace URL, or set DATABRICKS_DISCOVERY_URL (discovery_url) to its OAuth discovery document")
+                    })?;
+                let endpoint = doc
+                    .token_endpoint
+                    .filter(|e| !e.trim().is_empty())
+                    .ok_or_else(|| {
+                        AuthError::new(format!(
+                            "{method}: the OAuth discovery document {} has no token_endpoint",
+                            strip_query(&self.url)
+                        ))
+                    })?;
+                check_url(&endpoint, "the OAuth token endpoint")
+                    .map_err(|m| AuthError::new(format!("{method}: {m}")))?;
+                Ok(endpoint)
+            })
+            .await
+            .map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn freshness_leaves_forty_seconds() {
+        let now = Instant::now();
+        let t = |secs| Token::bearer("x", None, Some(Duration::from_secs(secs)));
+        assert!(t(3600).fresh(now));
+        assert!(!t(30).fresh(now));
+        assert!(Token::bearer("x", None, None).fresh(now));
+    }
+
+    #[test]
+    fn token_type_normalized() {
+        let t = Token::bearer("abc", Some("bearer"), None);
+        assert_eq!(t.header.expose_secret(), "Bearer abc");
+        let t = Token::bearer("abc", Some("MAC"), None);
+        assert_eq!(t.header.expose_secret(), "MAC abc");
+    }
+
+    #[test]
+    fn urls_that_may_receive_credentials() {
+        assert!(check_url("https://x.example/oidc", "u").is_ok());
+        assert!(check_url("http://127.0.0.1:9/oidc", "u").is_ok());
+        assert!(check_url("http://localhost/oidc", "u").is_ok());
+        let e = check_url("http://x.example/oidc?a=b", "the token endpoint").unwrap_err();
+        assert!(e.contains("must be https") && !e.contains("a=b"), "{e}");
+        assert!(check_url("not a url", "u").is_err());
+    }
+
+    #[test]
+    fn expires_in_as_number_or_text() {
+        let r: TokenResponse = serde_json::from_str(
+            r#"{"access_token":"a","expires_in":"3599","token_type":"Bearer"}"#,
+        )
+        .unwrap();
+        let t = r.into_token("u").ok().unwrap();
+        assert!(t.expires_at.is_some());
+        let r: TokenResponse =
+            serde_json::from_str(r#"{"access_token":"a","expires_in":60}"#).unwrap();
+        assert!(r.into_token("u").ok().unwrap().expires_at.is_some());
+        let r: TokenResponse = serde_json::from_str(r#"{"token_type":"Bearer"}"#).unwrap();
+        assert!(r.into_token("u").is_err());
+    }
+}
