@@ -83,13 +83,18 @@ impl ApiClient {
             std::env::consts::OS,
             auth.name()
         );
+        // PAT and basic talk to the workspace only; other methods also reach token
+        // endpoints (OAuth, Azure AD, GitHub), which may be https and behind a proxy.
+        let workspace_only = matches!(auth.name(), "pat" | "basic");
         let mut builder = reqwest::Client::builder()
+            // The API requests set it themselves (so --debug shows it); this covers token requests.
+            .user_agent(user_agent.clone())
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
             // A redirect means the request did not reach the API (SSO, private link):
             // never follow it, so the Authorization header never goes elsewhere.
             .redirect(reqwest::redirect::Policy::none());
-        if url.scheme() == "https" {
+        if url.scheme() == "https" || !workspace_only {
             if settings.skip_verify {
                 // reqwest's own no-verification path loads no roots.
                 install_crypto_provider();
@@ -102,10 +107,10 @@ impl ApiClient {
                 builder = builder.tls_backend_preconfigured(config);
             }
         } else {
-            // Plain http never uses TLS: do not load any certificate.
+            // Plain http to the workspace alone never uses TLS: load no certificate.
             builder = builder.tls_backend_preconfigured(super::tls::unused());
         }
-        if is_loopback(url.host_str().unwrap_or_default()) {
+        if workspace_only && is_loopback(url.host_str().unwrap_or_default()) {
             // The local machine is never reached through a proxy.
             builder = builder.no_proxy();
         }

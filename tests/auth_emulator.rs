@@ -1,0 +1,167 @@
+//! Service-principal sign-in end to end against the emulator's own OAuth
+//! endpoints (discovery, client credentials, token exchange), in a workspace
+//! that only accepts the credentials it was given.
+
+mod common;
+use common::*;
+use serde_json::json;
+
+const SECRET: &str = "ci-secret-CANARY-42";
+
+fn bed() -> Bed {
+    Bed::with(EmulatorOptions {
+        tokens: vec![("admin-token".into(), "admin@example.com".into())],
+        oauth_clients: vec![("ci-client".into(), SECRET.into(), "sp-ci".into())],
+        oidc_federation: vec![(
+            "gha-client".into(),
+            "github-id-token".into(),
+            "sp-gha".into(),
+        )],
+        ..EmulatorOptions::default()
+    })
+}
+
+fn no_leak(out: &Out) {
+    for s in [SECRET, "github-id-token", "emu-oauth-"] {
+        assert!(
+            !out.stdout.contains(s) && !out.stderr.contains(s),
+            "{s} leaked: {out:?}"
+        );
+    }
+}
+
+#[test]
+fn oauth_m2m_signs_in_as_the_service_principal() {
+    let bed = bed();
+    let mut c = bed.bare();
+    c.env("DATABRICKS_HOST", bed.url())
+        .env("DATABRICKS_CLIENT_ID", "ci-client")
+        .env("DATABRICKS_CLIENT_SECRET", SECRET)
+        .args(["--debug", "create-scope", "sp-scope"]);
+    let out = Out::from(c.output().unwrap());
+    out.success();
+    no_leak(&out);
+
+    let reqs = bed.requests();
+    let paths: Vec<(&str, &str)> = reqs
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
+    assert_eq!(
+        paths,
+        vec![
+            ("GET", "/oidc/.well-known/oauth-authorization-server"),
+            ("POST", "/oidc/v1/token"),
+            ("POST", "/api/2.0/secrets/scopes/create"),
+        ]
+    );
+    assert!(
+        reqs[1]
+            .authorization
+            .as_deref()
+            .unwrap()
+            .starts_with("Basic "),
+        "client credentials go in HTTP Basic"
+    );
+    assert!(reqs[2]
+        .authorization
+        .as_deref()
+        .unwrap()
+        .starts_with("Bearer emu-oauth-"));
+    assert!(reqs[2]
+        .user_agent
+        .as_deref()
+        .unwrap()
+        .ends_with("auth/oauth-m2m"));
+
+    // The scope belongs to the service principal: the creator holds MANAGE.
+    let out = Out::from(
+        bed.cmd()
+            .env("DATABRICKS_TOKEN", "admin-token")
+            .args(["acls", "sp-scope", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        out.json(),
+        json!([{"principal": "sp-ci", "permission": "MANAGE"}])
+    );
+}
+
+#[test]
+fn a_wrong_client_secret_is_exit_4_naming_the_client() {
+    let bed = bed();
+    let mut c = bed.bare();
+    c.env("DATABRICKS_HOST", bed.url())
+        .env("DATABRICKS_CLIENT_ID", "ci-client")
+        .env("DATABRICKS_CLIENT_SECRET", "wrong-CANARY-secret")
+        .args(["list-scopes"]);
+    let out = Out::from(c.output().unwrap());
+    out.fails(4)
+        .stderr_has("ci-client")
+        .stderr_has("invalid_client");
+    assert!(!out.stderr.contains("wrong-CANARY-secret"));
+    assert!(
+        bed.requests().iter().all(|r| !r.path.starts_with("/api/")),
+        "no API call without a token"
+    );
+}
+
+#[test]
+fn workload_identity_federation_exchanges_the_id_token() {
+    let bed = bed();
+    let mut c = bed.bare();
+    c.env("DATABRICKS_HOST", bed.url())
+        .env("DATABRICKS_AUTH_TYPE", "env-oidc")
+        .env("DATABRICKS_CLIENT_ID", "gha-client")
+        .env("DATABRICKS_OIDC_TOKEN", "github-id-token")
+        .args(["create-scope", "gha-scope", "-o", "json"]);
+    let out = Out::from(c.output().unwrap());
+    out.success();
+    no_leak(&out);
+    let token_req = bed.requests_to("POST", "/oidc/v1/token").pop().unwrap();
+    assert!(
+        token_req.authorization.is_none(),
+        "token exchange sends no Authorization header"
+    );
+    let form = token_req.body.unwrap().as_str().unwrap().to_string();
+    for field in [
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange",
+        "subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Ajwt",
+        "subject_token=github-id-token",
+        "client_id=gha-client",
+        "scope=all-apis",
+    ] {
+        assert!(form.contains(field), "{field} missing from {form}");
+    }
+    let out = Out::from(
+        bed.cmd()
+            .env("DATABRICKS_TOKEN", "admin-token")
+            .args(["acls", "gha-scope", "-o", "csv"])
+            .output()
+            .unwrap(),
+    );
+    out.success()
+        .stdout_is("principal,permission\nsp-gha,MANAGE\n");
+}
+
+#[test]
+fn expired_tokens_are_replaced_by_new_ones() {
+    let bed = bed();
+    let run = || {
+        let mut c = bed.bare();
+        c.env("DATABRICKS_HOST", bed.url())
+            .env("DATABRICKS_CLIENT_ID", "ci-client")
+            .env("DATABRICKS_CLIENT_SECRET", SECRET)
+            .args(["list-scopes", "-o", "json"]);
+        Out::from(c.output().unwrap())
+    };
+    run().success();
+    bed.emu.emulator().expire_oauth_tokens();
+    run().success();
+    assert_eq!(
+        bed.emu.emulator().issued_token_count(),
+        2,
+        "each process signs in once"
+    );
+}
