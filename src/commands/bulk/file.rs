@@ -48,7 +48,16 @@ pub fn load(
     };
     let bytes = read(path, &name)?;
     let format = format_for(Some(path), format);
-    let entries = parse(&bytes, format).and_then(|e| check(e, prefix));
+    // Parse problems and entry problems are listed together.
+    let (entries, mut problems) = parse(&bytes, format);
+    let entries = match check(entries, prefix) {
+        Ok(e) if problems.is_empty() => Ok(e),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems)
+        }
+    };
     match entries {
         Ok(e) if e.is_empty() => Err(CliError::usage(format!(
             "{name} holds no entries: nothing to do"
@@ -87,20 +96,24 @@ fn read(path: &Path, name: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
     Ok(bytes)
 }
 
-/// Parses the bytes of a file; the problems say where, never what the value is.
-pub fn parse(bytes: &[u8], format: FileFormat) -> Result<Vec<Entry>, Vec<String>> {
+/// Parses the bytes of a file: the entries that could be read and the problems,
+/// which say where, never what the value is.
+pub fn parse(bytes: &[u8], format: FileFormat) -> (Vec<Entry>, Vec<String>) {
     match format {
         FileFormat::Env => parse_env(bytes),
         FileFormat::Json => parse_json(bytes),
     }
 }
 
-fn parse_env(bytes: &[u8]) -> Result<Vec<Entry>, Vec<String>> {
+fn parse_env(bytes: &[u8]) -> (Vec<Entry>, Vec<String>) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return Err(vec![
-            "the file is not UTF-8 text; binary values need JSON with \"value_base64\"".into(),
-        ]);
+        return (
+            Vec::new(),
+            vec![
+                "the file is not UTF-8 text; binary values need JSON with \"value_base64\"".into(),
+            ],
+        );
     };
     let mut entries = Vec::new();
     let mut problems = Vec::new();
@@ -121,11 +134,7 @@ fn parse_env(bytes: &[u8]) -> Result<Vec<Entry>, Vec<String>> {
             Err(_) => problems.push("the file cannot be read".into()),
         }
     }
-    if problems.is_empty() {
-        Ok(entries)
-    } else {
-        Err(problems)
-    }
+    (entries, problems)
 }
 
 /// Where a bad line is: its line number when the text appears once in the
@@ -144,23 +153,24 @@ fn locate(text: &str, line: &str, after: Option<&str>) -> String {
     }
 }
 
-fn parse_json(bytes: &[u8]) -> Result<Vec<Entry>, Vec<String>> {
-    let doc: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        use serde_json::error::Category;
-        let what = match e.classify() {
-            Category::Eof => "is truncated",
-            _ => "is not valid JSON",
-        };
-        vec![format!(
-            "the file {what} (line {}, column {})",
-            e.line(),
-            e.column()
-        )]
-    })?;
+fn parse_json(bytes: &[u8]) -> (Vec<Entry>, Vec<String>) {
+    let doc: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(doc) => doc,
+        Err(e) => {
+            use serde_json::error::Category;
+            let what = match e.classify() {
+                Category::Eof => "is truncated",
+                _ => "is not valid JSON",
+            };
+            let problem = format!("the file {what} (line {}, column {})", e.line(), e.column());
+            return (Vec::new(), vec![problem]);
+        }
+    };
     let serde_json::Value::Object(map) = doc else {
-        return Err(vec![
-            "the file must be one JSON object of key -> value".into()
-        ]);
+        return (
+            Vec::new(),
+            vec!["the file must be one JSON object of key -> value".into()],
+        );
     };
     let mut entries = Vec::new();
     let mut problems = Vec::new();
@@ -188,11 +198,7 @@ fn parse_json(bytes: &[u8]) -> Result<Vec<Entry>, Vec<String>> {
             Err(p) => problems.push(p),
         }
     }
-    if problems.is_empty() {
-        Ok(entries)
-    } else {
-        Err(problems)
-    }
+    (entries, problems)
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
@@ -329,7 +335,8 @@ mod tests {
             SPACED = 'around equals'\n\
             \n\
             REF=\"${PLAIN}-ref\"\n";
-        let entries = parse(text.as_bytes(), FileFormat::Env).unwrap();
+        let (entries, problems) = parse(text.as_bytes(), FileFormat::Env);
+        assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(
             pairs(&entries),
             vec![
@@ -347,14 +354,16 @@ mod tests {
     #[test]
     fn dotenv_problems_never_show_values() {
         let text = "GOOD=1\nBAD=\"unclosed s3cr3t\nALSO=2\n";
-        let problems = parse(text.as_bytes(), FileFormat::Env).unwrap_err();
+        let (entries, problems) = parse(text.as_bytes(), FileFormat::Env);
         assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(entries[0].key, "GOOD");
         assert!(
             problems[0].starts_with("line 2 cannot be parsed"),
             "{problems:?}"
         );
         assert!(!problems.concat().contains("s3cr3t"));
-        let problems = parse(b"A=1\nbad line s3cr3t\nB=2\n", FileFormat::Env).unwrap_err();
+        let (entries, problems) = parse(b"A=1\nbad line s3cr3t\nB=2\n", FileFormat::Env);
+        assert_eq!(entries.len(), 2, "the other lines are still read");
         assert!(problems[0].starts_with("line 2 "), "{problems:?}");
         assert!(!problems.concat().contains("s3cr3t"));
     }
@@ -362,23 +371,23 @@ mod tests {
     #[test]
     fn json_values() {
         let doc = br#"{"a": "text", "b": {"value_base64": "AP8="}}"#;
-        let entries = parse(doc, FileFormat::Json).unwrap();
+        let (entries, problems) = parse(doc, FileFormat::Json);
+        assert!(problems.is_empty());
         assert_eq!(
             pairs(&entries),
             vec![("a", &b"text"[..]), ("b", &[0u8, 255][..])]
         );
         assert!(matches!(entries[1].value, SecretValue::Bytes(_)));
-        let problems = parse(
+        let (_, problems) = parse(
             br#"{"n": 1, "o": {"x": "s3cr3t"}, "b": {"value_base64": "!!s3cr3t"}, "ok": "v"}"#,
             FileFormat::Json,
-        )
-        .unwrap_err();
+        );
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(!problems.concat().contains("s3cr3t"));
-        let problems = parse(br#"{"a": "s3cr3t"#, FileFormat::Json).unwrap_err();
+        let (_, problems) = parse(br#"{"a": "s3cr3t"#, FileFormat::Json);
         assert!(problems[0].contains("truncated"), "{problems:?}");
         assert!(!problems.concat().contains("s3cr3t"));
-        assert!(parse(b"[1]", FileFormat::Json).is_err());
+        assert_eq!(parse(b"[1]", FileFormat::Json).1.len(), 1);
     }
 
     #[test]
@@ -432,7 +441,8 @@ mod tests {
             .map(|(i, v)| (format!("K{i}"), SecretValue::text(*v)))
             .collect();
         let text = render_env(&items).unwrap();
-        let back = parse(&text, FileFormat::Env).unwrap();
+        let (back, problems) = parse(&text, FileFormat::Env);
+        assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(back.len(), values.len());
         for (e, v) in back.iter().zip(values) {
             assert_eq!(e.value.expose_bytes(), v.as_bytes(), "{}", e.key);
@@ -463,7 +473,7 @@ mod tests {
             std::str::from_utf8(&text).unwrap(),
             "{\n  \"a\": \"t\\\"x\",\n  \"b\": {\n    \"value_base64\": \"AP8=\"\n  }\n}\n"
         );
-        let back = parse(&text, FileFormat::Json).unwrap();
+        let (back, _) = parse(&text, FileFormat::Json);
         assert_eq!(back[1].value.expose_bytes(), &[0, 0xff]);
     }
 

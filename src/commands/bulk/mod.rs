@@ -151,7 +151,7 @@ fn summary(what: &str, rows: &[ReportRow], stats: &Stats, dry_run: bool) -> Stri
         ("delete", "deleted", "to delete"),
         ("unchanged", "unchanged", "unchanged"),
         ("skip", "skipped (already there)", "to skip (already there)"),
-        ("put-acl", "ACLs set", "ACLs to set"),
+        ("put-acl", "ACL entries set", "ACL entries to set"),
     ] {
         let n = rows
             .iter()
