@@ -857,3 +857,85 @@ fn export_where_get_is_refused_says_so_and_writes_nothing() {
         .stderr_has("dbutils.secrets.get");
     assert!(!file.exists());
 }
+
+#[test]
+fn export_refuses_to_print_values_on_a_terminal_without_reveal() {
+    // `script` gives the command a terminal for stdout.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("no `script` here: skipped");
+        return;
+    }
+    let bed = Bed::new();
+    bed.scope_with("s", &[("k", "hunter2")]);
+    let on_terminal = |extra: &str| {
+        let out = std::process::Command::new("script")
+            .env_clear()
+            .env("HOME", bed.home.path())
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABRICKS_HOST", bed.url())
+            .env("DATABRICKS_TOKEN", TOKEN)
+            .args([
+                "-qec",
+                &format!("{} export s {extra}", env!("CARGO_BIN_EXE_dbsecrets")),
+                "/dev/null",
+            ])
+            .output()
+            .unwrap();
+        Out::from(out)
+    };
+    let out = on_terminal("");
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out
+        .stdout
+        .contains("error: refusing to print secret values on the terminal: nothing was read"));
+    assert!(!out.stdout.contains("hunter2"));
+    assert!(bed.requests().is_empty(), "nothing was read");
+    let out = on_terminal("--reveal");
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("k=\"hunter2\""), "{}", out.stdout);
+}
+
+#[test]
+fn values_never_reach_the_debug_log_or_the_report() {
+    let bed = Bed::new();
+    bed.scope_with("s", &[("old", "s3cr3t-old")]);
+    let env = write(
+        bed.home.path(),
+        "x.env",
+        b"new=s3cr3t-new\nold=s3cr3t-changed\n",
+    );
+    for args in [
+        vec![
+            "import",
+            "s",
+            env.to_str().unwrap(),
+            "--debug",
+            "-o",
+            "json",
+        ],
+        vec![
+            "sync",
+            "s",
+            env.to_str().unwrap(),
+            "--debug",
+            "--prune",
+            "-o",
+            "csv",
+        ],
+        vec!["copy", "s", "t", "--create-scope", "--debug"],
+    ] {
+        let out = bed.run(&args);
+        out.success();
+        assert!(out.stderr.contains("> POST") || out.stderr.contains("> GET"));
+        assert!(
+            !out.stdout.contains("s3cr3t") && !out.stderr.contains("s3cr3t"),
+            "{args:?}: {}{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+}
