@@ -116,6 +116,8 @@ impl<'a> Runner<'a> {
         let mut in_flight = FuturesUnordered::new();
         let work = &work;
         loop {
+            // Ctrl-C may have come before this run (during a preflight request).
+            stats.interrupted |= self.ctx.interrupt.is_set();
             let stopping = stats.interrupted || stats.fatal.is_some();
             while !stopping && in_flight.len() < aimd.limit() {
                 let Some((i, item)) = pending.next() else {
