@@ -76,7 +76,7 @@ fn usage_error(e: &clap::Error) -> CliError {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let ctx = Context::new(cli.global);
+    let mut ctx = Context::new(cli.global);
     match cli.command {
         Command::Emulator(args) => args.run().map_err(CliError::from),
         Command::Completions(args) => {
@@ -101,10 +101,29 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 .enable_all()
                 .build()
                 .map_err(|e| CliError::failure(format!("cannot start the async runtime: {e}")))?;
+            if !crate::commands::stops_gracefully(&command) {
+                return rt.block_on(async {
+                    tokio::select! {
+                        result = crate::commands::dispatch(&ctx, command) => result,
+                        _ = tokio::signal::ctrl_c() => Err(interrupted()),
+                    }
+                });
+            }
+            // Bulk commands watch the first Ctrl-C themselves (stop sending, let
+            // the requests in flight finish, report); a second one stops at once.
+            let (tx, rx) = tokio::sync::watch::channel(false);
+            ctx.interrupt = Interrupt(Some(rx));
             rt.block_on(async {
+                let signals = async {
+                    if tokio::signal::ctrl_c().await.is_err() {
+                        std::future::pending::<()>().await;
+                    }
+                    let _ = tx.send(true);
+                    let _ = tokio::signal::ctrl_c().await;
+                };
                 tokio::select! {
                     result = crate::commands::dispatch(&ctx, command) => result,
-                    _ = tokio::signal::ctrl_c() => Err(interrupted()),
+                    _ = signals => Err(interrupted()),
                 }
             })
         }
@@ -139,10 +158,33 @@ impl Terminal {
     }
 }
 
+/// Whether Ctrl-C was pressed, for the commands that stop gracefully (see
+/// `commands::stops_gracefully`); for the others it never fires.
+#[derive(Clone, Default)]
+pub struct Interrupt(Option<tokio::sync::watch::Receiver<bool>>);
+
+impl Interrupt {
+    pub fn is_set(&self) -> bool {
+        self.0.as_ref().is_some_and(|rx| *rx.borrow())
+    }
+
+    /// Resolves once Ctrl-C is pressed; never when it cannot be.
+    pub async fn wait(&self) {
+        if let Some(rx) = &self.0 {
+            let mut rx = rx.clone();
+            if rx.wait_for(|set| *set).await.is_ok() {
+                return;
+            }
+        }
+        std::future::pending::<()>().await
+    }
+}
+
 /// Everything a command needs besides its own arguments.
 pub struct Context {
     pub global: GlobalArgs,
     pub term: Terminal,
+    pub interrupt: Interrupt,
     config: OnceCell<Config>,
 }
 
@@ -151,6 +193,7 @@ impl Context {
         Context {
             global,
             term: Terminal::detect(),
+            interrupt: Interrupt::default(),
             config: OnceCell::new(),
         }
     }
@@ -179,6 +222,28 @@ impl Context {
     /// An API client for the resolved workspace and credentials.
     pub fn client(&self) -> Result<ApiClient, CliError> {
         self.client_for(self.config()?)
+    }
+
+    /// An API client for another profile of the config file (`copy
+    /// --from-profile/--to-profile`); `None` is the command line's profile.
+    /// `--host` applies only to the command line's profile.
+    pub fn client_for_profile(&self, profile: Option<&str>) -> Result<ApiClient, CliError> {
+        match profile {
+            None => self.client(),
+            Some(p) if self.global.profile.as_deref() == Some(p) => self.client(),
+            Some(p) => {
+                let overrides = Overrides {
+                    profile: Some(p.to_string()),
+                    host: None,
+                };
+                let home = dirs::home_dir();
+                let cfg = config::resolve(&overrides, &ProcessEnv, home.as_deref())?;
+                for w in &cfg.warnings {
+                    self.warn(w);
+                }
+                self.client_for(&cfg)
+            }
+        }
     }
 
     /// An API client for another resolved configuration (`auth profiles --check`).

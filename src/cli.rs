@@ -154,6 +154,53 @@ pub enum Command {
         after_help = "Examples:\n  dbsecrets auth describe                 # where each setting comes from\n  dbsecrets auth describe -p DEV --check  # and whether the credentials work\n  dbsecrets auth profiles                 # every profile: host, auth method, valid?"
     )]
     Auth(AuthCommand),
+    /// Put every entry of a dotenv or JSON file into a scope
+    ///
+    /// FILE is dotenv (quotes, escapes, `export`, comments, multi-line values,
+    /// ${VAR} expansion) or a JSON object of key -> "text" or key ->
+    /// {"value_base64": "..."}: JSON when its name ends in .json, dotenv
+    /// otherwise, or as --format says; `-` reads standard input. Every key and
+    /// value is checked first: one bad entry stops the import, with a list of
+    /// every problem, before anything is sent. Prints a report (key, action,
+    /// result, error) and exits 1, listing the failed keys, when some failed; a
+    /// re-run finishes the job.
+    #[command(
+        after_help = "Examples:\n  dbsecrets import my-app-secrets .env -p DEV\n  dbsecrets import my-app-secrets secrets.json --prefix app. --dry-run\n  vault-export | dbsecrets import my-app-secrets - --format json -o json\n  dbsecrets import big-scope big.env --jobs 16 --rate-limit 50"
+    )]
+    Import(ImportArgs),
+
+    /// Write every secret of a scope, with its value, as dotenv or JSON
+    ///
+    /// Values are read with `get`, which some workspaces only allow from a
+    /// notebook. Nothing is written unless every value was read. Refuses to
+    /// print values on a terminal unless --reveal is given; --output-file
+    /// creates the file with mode 0600 (replacing it atomically). Binary values
+    /// are base64 in JSON ({"value_base64": ...}) and refused in dotenv.
+    #[command(
+        after_help = "Examples:\n  dbsecrets export my-app-secrets --output-file backup.json -p DEV\n  dbsecrets export my-app-secrets --format env > .env\n  dbsecrets export my-app-secrets --reveal                  # on the terminal"
+    )]
+    Export(ExportArgs),
+
+    /// Copy the secrets (and with --with-acls the ACLs) of a scope to another scope,
+    /// in the same or another workspace
+    ///
+    /// Values are read with `get` and go straight from one workspace to the
+    /// other: they never touch the disk.
+    #[command(
+        after_help = "Examples:\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --create-scope\n  dbsecrets copy app-secrets app-secrets-backup --with-acls --skip-existing\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --dry-run"
+    )]
+    Copy(CopyArgs),
+
+    /// Make a scope hold exactly the entries of a dotenv or JSON file
+    ///
+    /// Adds the missing keys, updates the changed ones (compared through `get`
+    /// where the workspace allows it; where not, every existing key counts as an
+    /// update) and, with --prune, deletes the keys FILE lacks. --dry-run prints
+    /// the plan (add / update / delete / unchanged) and sends no write.
+    #[command(
+        after_help = "Examples:\n  dbsecrets sync my-app-secrets .env --dry-run -p PROD\n  dbsecrets sync my-app-secrets .env --prune -p PROD\n  dbsecrets sync my-app-secrets secrets.json -o json"
+    )]
+    Sync(SyncArgs),
 
     /// Print a shell completion script
     #[command(
@@ -321,6 +368,107 @@ pub struct DeleteAclArgs {
     /// Succeed (exit 0) when the principal has no ACL on the scope
     #[arg(long)]
     pub if_exists: bool,
+}
+
+/// The format of an import, export or sync file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FileFormat {
+    /// KEY=value lines (.env)
+    Env,
+    /// One JSON object: key -> "text" or key -> {"value_base64": "..."}
+    Json,
+}
+
+/// How bulk commands send their requests.
+#[derive(Debug, Clone, Args)]
+pub struct BulkArgs {
+    /// Requests in flight at most; fewer while the workspace throttles (HTTP 429)
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Scope name
+    pub scope: String,
+    /// The file to read, or `-` for standard input
+    pub file: PathBuf,
+    /// The file's format [default: json for *.json, else env]
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
+    /// Prepend this to every key (e.g. `app.`)
+    #[arg(long, value_name = "P")]
+    pub prefix: Option<String>,
+    /// Check the file and print what would be done; send no write
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Scope name
+    pub scope: String,
+    /// Output format [default: json when --output-file ends in .json, else env]
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
+    /// Write to this file (mode 0600) instead of standard output
+    #[arg(long, value_name = "F")]
+    pub output_file: Option<PathBuf>,
+    /// Allow printing the values on a terminal
+    #[arg(long)]
+    pub reveal: bool,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// Source scope
+    pub src: String,
+    /// Destination scope
+    pub dst: String,
+    /// Profile of the source workspace [default: the -p profile]
+    #[arg(long, value_name = "P")]
+    pub from_profile: Option<String>,
+    /// Profile of the destination workspace [default: the -p profile]
+    #[arg(long, value_name = "Q")]
+    pub to_profile: Option<String>,
+    /// Create the destination scope when it does not exist
+    #[arg(long)]
+    pub create_scope: bool,
+    /// Also copy the scope's ACLs (principal and permission)
+    #[arg(long)]
+    pub with_acls: bool,
+    /// Leave keys that the destination already has as they are
+    #[arg(long)]
+    pub skip_existing: bool,
+    /// Print what would be done; send no write
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Scope name
+    pub scope: String,
+    /// The file to read, or `-` for standard input
+    pub file: PathBuf,
+    /// The file's format [default: json for *.json, else env]
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
+    /// Also delete the keys of the scope that FILE lacks
+    #[arg(long)]
+    pub prune: bool,
+    /// Print the plan (add / update / delete / unchanged); send no write
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
 }
 
 #[derive(Debug, Args)]

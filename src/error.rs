@@ -29,6 +29,9 @@ pub mod exit {
 pub struct CliError {
     pub code: u8,
     pub message: String,
+    /// Lines printed between the message and the hint, e.g. every invalid
+    /// entry of an import file.
+    pub details: Vec<String>,
     pub hint: Option<String>,
 }
 
@@ -37,6 +40,7 @@ impl CliError {
         CliError {
             code,
             message: message.into(),
+            details: Vec::new(),
             hint: None,
         }
     }
@@ -56,6 +60,11 @@ impl CliError {
         self
     }
 
+    pub fn with_details(mut self, details: Vec<String>) -> Self {
+        self.details = details;
+        self
+    }
+
     /// Adds a hint only when there is none yet (the more specific one wins).
     pub fn or_hint(mut self, hint: impl Into<String>) -> Self {
         if self.hint.is_none() {
@@ -67,6 +76,9 @@ impl CliError {
     /// The lines printed on stderr.
     pub fn render(&self) -> String {
         let mut s = format!("error: {}\n", one_line(&self.message));
+        for d in &self.details {
+            s.push_str(&format!("  {}\n", one_line(d)));
+        }
         if let Some(h) = &self.hint {
             s.push_str(&format!("hint: {}\n", one_line(h)));
         }
@@ -120,6 +132,13 @@ mod tests {
             "error: boom second line [31m\nhint: try again\n"
         );
         assert_eq!(CliError::usage("x").render(), "error: x\n");
+        let e = CliError::usage("bad file")
+            .with_details(vec!["line 1: a".into(), "line 2:\nb".into()])
+            .with_hint("fix it");
+        assert_eq!(
+            e.render(),
+            "error: bad file\n  line 1: a\n  line 2: b\nhint: fix it\n"
+        );
     }
 
     #[test]

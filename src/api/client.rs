@@ -136,6 +136,19 @@ impl ApiClient {
         self.auth.name()
     }
 
+    /// The rate limiter this client's requests go through.
+    pub fn limiter(&self) -> Arc<RateLimiter> {
+        self.limiter.clone()
+    }
+
+    /// Sends this client's requests through `limiter` instead of its own, so
+    /// that two clients (two workspaces of one `copy`) share one process-wide
+    /// rate limit.
+    pub fn with_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
     /// GET with query parameters; the JSON answer parsed into `T`.
     pub async fn get<T: DeserializeOwned>(
         &self,
@@ -176,6 +189,9 @@ impl ApiClient {
                 Err(Failure::Final(e)) => return Err(e),
                 Err(Failure::Retryable(e, retry_after)) => (e, retry_after),
             };
+            if matches!(error, ApiError::Status { .. }) {
+                self.limiter.note_throttled();
+            }
             let wait = retry_after.unwrap_or_else(|| backoff(attempt));
             if started.elapsed() + wait > self.settings.retry_timeout {
                 return Err(ApiError::GaveUp {
@@ -498,9 +514,13 @@ fn install_crypto_provider() {
 
 /// A process-wide limit of requests per second, shared by concurrent requests:
 /// each request takes the next free slot, spaced 1/rate apart.
+///
+/// It also counts the throttled answers (429 and 503) its requests got, so that
+/// bulk commands can lower their concurrency when the workspace pushes back.
 pub struct RateLimiter {
     interval: Duration,
     next: tokio::sync::Mutex<Option<Instant>>,
+    throttled: std::sync::atomic::AtomicU64,
 }
 
 impl RateLimiter {
@@ -513,7 +533,23 @@ impl RateLimiter {
         RateLimiter {
             interval,
             next: tokio::sync::Mutex::new(None),
+            throttled: std::sync::atomic::AtomicU64::new(0),
         }
+    }
+
+    /// The time between two requests (zero: no limit).
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// How many throttled answers (429, 503) requests have got so far.
+    pub fn throttled(&self) -> u64 {
+        self.throttled.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn note_throttled(&self) {
+        self.throttled
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub async fn acquire(&self) {

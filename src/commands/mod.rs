@@ -3,6 +3,7 @@
 
 mod acls;
 mod auth;
+mod bulk;
 mod scopes;
 mod secrets;
 
@@ -30,10 +31,23 @@ pub async fn dispatch(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::DeleteAcl(a) => acls::delete(ctx, a).await,
         Command::Auth(crate::cli::AuthCommand::Describe(a)) => auth::describe(ctx, a).await,
         Command::Auth(crate::cli::AuthCommand::Profiles(a)) => auth::profiles(ctx, a).await,
+        Command::Import(a) => bulk::import(ctx, a).await,
+        Command::Export(a) => bulk::export(ctx, a).await,
+        Command::Copy(a) => bulk::copy(ctx, a).await,
+        Command::Sync(a) => bulk::sync(ctx, a).await,
         Command::Completions(_) | Command::Man | Command::Emulator(_) => {
             unreachable!("handled before the runtime starts")
         }
     }
+}
+
+/// Commands that handle Ctrl-C themselves (see `app::Interrupt`): they stop
+/// sending, let the requests in flight finish and report what was done.
+pub fn stops_gracefully(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Import(_) | Command::Export(_) | Command::Copy(_) | Command::Sync(_)
+    )
 }
 
 /// The user's error for a failed call: what we were doing, what the server said,

@@ -1,0 +1,170 @@
+//! copy SRC DST: secrets (and ACLs) from one scope to another, in the same or
+//! another workspace. Each value goes from `get` to `put` in memory only.
+
+use std::collections::HashSet;
+
+use super::runner::{Done, Runner, Stats};
+use super::{fail, finish, get_job, list_keys, no_scope_hint, put_job, ReportRow};
+use crate::api::models::{AclItem, CreateScope};
+use crate::api::ApiClient;
+use crate::app::Context;
+use crate::cli::CopyArgs;
+use crate::error::{exit, CliError};
+use crate::validate;
+
+enum Job {
+    Secret(String),
+    Acl(AclItem),
+}
+
+pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<(), CliError> {
+    validate::scope(&args.src)?;
+    validate::scope(&args.dst)?;
+    let same_workspace = args.from_profile == args.to_profile;
+    if same_workspace && args.src.eq_ignore_ascii_case(&args.dst) {
+        return Err(CliError::usage(format!(
+            "copy from scope '{}' to itself: nothing to do",
+            args.src
+        ))
+        .with_hint("name another scope, or another workspace with --from-profile/--to-profile"));
+    }
+    let (src, dst) = clients(ctx, &args)?;
+    let dst = dst.as_ref().unwrap_or(&src);
+
+    let keys = list_keys(ctx, &src, &args.src).await?;
+    let acls = if args.with_acls {
+        let doing = format!("cannot list the ACLs of scope '{}'", args.src);
+        src.list_acls(&args.src)
+            .await
+            .map_err(|e| fail(ctx, e, &doing, || no_scope_hint(&args.src)))?
+    } else {
+        Vec::new()
+    };
+    let existing: HashSet<String> = match dst.list_secrets(&args.dst).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|s| s.key.to_ascii_lowercase())
+            .collect(),
+        Err(e) if e.is_not_found() && args.create_scope => {
+            if args.dry_run {
+                ctx.info(&format!("Would create scope '{}'.", args.dst));
+            } else {
+                create_scope(ctx, dst, &args.dst).await?;
+            }
+            HashSet::new()
+        }
+        Err(e) => {
+            let doing = format!("cannot list secrets in destination scope '{}'", args.dst);
+            return Err(fail(ctx, e, &doing, || {
+                "add --create-scope to create it".to_string()
+            }));
+        }
+    };
+
+    let mut planned: Vec<(String, &'static str)> = Vec::new();
+    let mut jobs = Vec::new();
+    let mut skipped = Vec::new();
+    for key in keys {
+        let there = existing.contains(&key.to_ascii_lowercase());
+        if there && args.skip_existing {
+            skipped.push(key);
+            continue;
+        }
+        planned.push((key.clone(), if there { "update" } else { "add" }));
+        jobs.push(Job::Secret(key));
+    }
+    for acl in acls {
+        planned.push((acl.principal.clone(), "put-acl"));
+        jobs.push(Job::Acl(acl));
+    }
+    let what = format!("copy of scope '{}' to '{}'", args.src, args.dst);
+    let skip_result = if args.dry_run { "dry-run" } else { "ok" };
+    let skip_rows = skipped
+        .iter()
+        .map(|k| ReportRow::new(k, "skip", skip_result));
+    if args.dry_run {
+        let rows: Vec<ReportRow> = planned
+            .iter()
+            .map(|(k, a)| ReportRow::new(k, a, "dry-run"))
+            .chain(skip_rows)
+            .collect();
+        return finish(ctx, &what, &rows, &Stats::default(), true);
+    }
+
+    let runner = Runner::new(ctx, args.bulk.jobs, src.limiter());
+    let why = format!("cannot copy scope '{}'", args.src);
+    let (src_ref, why_ref) = (&src, why.as_str());
+    let (src_scope, dst_scope) = (args.src.as_str(), args.dst.as_str());
+    let (results, stats) = runner
+        .run("copying", jobs, |job| async move {
+            match job {
+                Job::Secret(key) => {
+                    let value = match get_job(ctx, src_ref, src_scope, &key, why_ref).await {
+                        Done::Ok(v) => v,
+                        Done::Failed(e) => return Done::Failed(format!("reading: {e}")),
+                        Done::Fatal(e) => return Done::Fatal(e),
+                    };
+                    match put_job(ctx, dst, dst_scope, &key, &value).await {
+                        Done::Failed(e) => Done::Failed(format!("writing: {e}")),
+                        other => other,
+                    }
+                }
+                Job::Acl(acl) => match dst
+                    .put_acl(dst_scope, &acl.principal, &acl.permission)
+                    .await
+                {
+                    Ok(()) => Done::Ok(()),
+                    Err(e) if e.exit_code() == exit::AUTH => {
+                        let doing = format!(
+                            "cannot give {} {} on scope '{dst_scope}'",
+                            acl.principal, acl.permission
+                        );
+                        Done::Fatal(ctx.api_error(e, &doing))
+                    }
+                    Err(e) => Done::Failed(e.to_string()),
+                },
+            }
+        })
+        .await;
+    let rows: Vec<ReportRow> = planned
+        .iter()
+        .zip(results)
+        .map(|((k, a), done)| ReportRow::from_done(k, a, done))
+        .chain(skip_rows)
+        .collect();
+    finish(ctx, &what, &rows, &stats, false)
+}
+
+/// The source and (for another profile) the destination client, sharing one
+/// rate limiter, the stricter of the two: the limit is per process.
+fn clients(ctx: &Context, args: &CopyArgs) -> Result<(ApiClient, Option<ApiClient>), CliError> {
+    let src = ctx.client_for_profile(args.from_profile.as_deref())?;
+    if args.from_profile == args.to_profile {
+        return Ok((src, None));
+    }
+    let dst = ctx.client_for_profile(args.to_profile.as_deref())?;
+    if dst.limiter().interval() > src.limiter().interval() {
+        let limiter = dst.limiter();
+        Ok((src.with_limiter(limiter), Some(dst)))
+    } else {
+        let limiter = src.limiter();
+        Ok((src, Some(dst.with_limiter(limiter))))
+    }
+}
+
+async fn create_scope(ctx: &Context, client: &ApiClient, scope: &str) -> Result<(), CliError> {
+    let req = CreateScope {
+        scope: scope.to_string(),
+        initial_manage_principal: None,
+        scope_backend_type: None,
+        backend_azure_keyvault: None,
+    };
+    match client.create_scope(&req).await {
+        Ok(()) => {
+            ctx.info(&format!("Created scope '{scope}'."));
+            Ok(())
+        }
+        Err(e) if e.is_already_exists() => Ok(()),
+        Err(e) => Err(ctx.api_error(e, &format!("cannot create scope '{scope}'"))),
+    }
+}
