@@ -162,3 +162,59 @@ fn credentials_never_appear_in_errors() {
         out.stderr
     );
 }
+
+#[test]
+fn bulk_commands_never_leak_a_value() {
+    let bed = Bed::new();
+    let dir = tempfile::tempdir().unwrap();
+    let env_file = dir.path().join("app.env");
+    std::fs::write(&env_file, format!("API_KEY={VALUE}\nOTHER=\"{VALUE}-2\"\n")).unwrap();
+    let bad_file = dir.path().join("bad.env");
+    std::fs::write(
+        &bad_file,
+        format!("API_KEY={VALUE}\nbad key={VALUE}\nEMPTY=\n"),
+    )
+    .unwrap();
+    let ef = env_file.to_str().unwrap();
+    let bf = bad_file.to_str().unwrap();
+    let out_file = dir.path().join("backup.json");
+    let of = out_file.to_str().unwrap();
+    bed.run(&["create-scope", "bulk"]).success();
+    bed.run(&["create-scope", "bulk-copy"]).success();
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["import", "bulk", ef, "--dry-run"],
+        vec!["import", "bulk", ef],
+        vec!["import", "bulk", bf],
+        vec!["import", "no-such-scope", ef],
+        vec!["sync", "bulk", ef, "--dry-run"],
+        vec!["sync", "bulk", ef, "--prune"],
+        vec!["copy", "bulk", "bulk-copy"],
+        vec!["export", "bulk", "--output-file", of],
+    ];
+    for format in ["table", "json", "csv"] {
+        for args in &runs {
+            let mut c = bed.bare();
+            c.env("DATABRICKS_HOST", bed.url())
+                .env("DATABRICKS_TOKEN", TOKEN)
+                .arg("--debug")
+                .args(["-o", format])
+                .args(args);
+            check(
+                &Out::from(c.output().unwrap()),
+                &format!("{args:?} -o {format}"),
+                false,
+            );
+        }
+    }
+    assert_eq!(
+        bed.emu
+            .emulator()
+            .secret_bytes("bulk-copy", "API_KEY")
+            .unwrap(),
+        VALUE.as_bytes()
+    );
+    assert!(
+        std::fs::read_to_string(&out_file).unwrap().contains(VALUE),
+        "export wrote the values to its file"
+    );
+}
