@@ -289,7 +289,12 @@ impl Context {
         let mut err = CliError::new(code, format!("{doing}: {e}"));
         if let ApiError::Auth(auth) = e.root() {
             // The method knows the next step best (sign in again, install a tool).
-            err = err.with_hint(auth.hint.clone().unwrap_or_else(|| self.identity_hint()));
+            let fallback = if auth.transient {
+                "check the host and your network connection; --debug shows each request".to_string()
+            } else {
+                self.identity_hint()
+            };
+            err = err.with_hint(auth.hint.clone().unwrap_or(fallback));
         } else if code == exit::AUTH && matches!(e.status(), Some(401))
             || e.error_code() == Some("UNAUTHENTICATED")
         {

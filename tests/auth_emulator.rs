@@ -165,3 +165,55 @@ fn expired_tokens_are_replaced_by_new_ones() {
         "each process signs in once"
     );
 }
+
+fn oauth(bed: &Bed, args: &[&str]) -> Out {
+    let mut c = bed.bare();
+    c.env("DATABRICKS_HOST", bed.url())
+        .env("DATABRICKS_CLIENT_ID", "ci-client")
+        .env("DATABRICKS_CLIENT_SECRET", SECRET)
+        .args(args);
+    Out::from(c.output().unwrap())
+}
+
+#[test]
+fn an_unavailable_token_endpoint_is_retried() {
+    let bed = bed();
+    let emu = bed.emu.emulator();
+    emu.push_fault_for(
+        "/oidc/v1/token",
+        dbsecrets::emulator::Fault::json(503, r#"{"error":"temporarily_unavailable"}"#),
+    );
+    let out = oauth(
+        &bed,
+        &["list-scopes", "-o", "json", "--retry-timeout", "30"],
+    );
+    out.success().stdout_is("[]\n");
+    assert_eq!(
+        bed.requests_to("POST", "/oidc/v1/token").len(),
+        2,
+        "the 503 was retried"
+    );
+}
+
+#[test]
+fn an_unreachable_token_endpoint_is_a_network_failure_not_an_auth_failure() {
+    let bed = bed();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut c = bed.bare();
+    c.env("DATABRICKS_HOST", bed.url())
+        .env("DATABRICKS_CLIENT_ID", "ci-client")
+        .env("DATABRICKS_CLIENT_SECRET", SECRET)
+        .env(
+            "DATABRICKS_DISCOVERY_URL",
+            format!("http://127.0.0.1:{port}/oidc/.well-known/oauth-authorization-server"),
+        )
+        .args(["list-scopes", "--retry-timeout", "0"]);
+    let out = Out::from(c.output().unwrap());
+    out.fails(1)
+        .stderr_has("cannot find the OAuth token endpoint");
+    no_leak(&out);
+}

@@ -224,11 +224,14 @@ impl ApiClient {
         body: Option<&serde_json::Value>,
     ) -> Result<(u16, Vec<u8>), Failure> {
         let url = format!("{}{}", self.settings.host, path);
-        let auth = self
-            .auth
-            .authorization(&self.http)
-            .await
-            .map_err(|e| Failure::Final(e.into()))?;
+        let auth = self.auth.authorization(&self.http).await.map_err(|e| {
+            // An unreachable or unavailable token endpoint is retried like the API.
+            if e.transient {
+                Failure::Retryable(e.into(), None)
+            } else {
+                Failure::Final(e.into())
+            }
+        })?;
         let mut auth_value = HeaderValue::from_str(auth.expose_secret()).map_err(|_| {
             Failure::Final(ApiError::Refused(
                 "the credential contains characters that cannot be sent in a header".into(),

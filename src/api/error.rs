@@ -85,6 +85,7 @@ impl ApiError {
     /// The exit code: by error_code when it is known, else by HTTP status.
     pub fn exit_code(&self) -> u8 {
         match self.root() {
+            ApiError::Auth(a) if a.transient => return exit::FAILURE,
             ApiError::Auth(_) => return exit::AUTH,
             ApiError::Refused(_) => return exit::USAGE,
             ApiError::Status { .. } => {}

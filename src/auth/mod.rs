@@ -49,6 +49,9 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct AuthError {
     pub message: String,
     pub hint: Option<String>,
+    /// The token endpoint could not be reached or was unavailable (not a
+    /// rejection): retried like any request, and exit 1 rather than 4.
+    pub transient: bool,
 }
 
 impl AuthError {
@@ -56,7 +59,14 @@ impl AuthError {
         AuthError {
             message: message.into(),
             hint: None,
+            transient: false,
         }
+    }
+
+    /// Marks the failure as transient (network, 429, 503).
+    pub fn transient_if(mut self, transient: bool) -> Self {
+        self.transient = transient;
+        self
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {

@@ -54,10 +54,11 @@ impl OAuthM2m {
             .and_then(|r| r.into_token(endpoint));
         result.map_err(|f| {
             let rejected = f.is_rejection();
+            let transient = f.is_transient();
             let err = AuthError::new(format!(
                 "oauth-m2m: cannot get a token for client id '{}' from {endpoint}: {f}",
                 self.client_id
-            ));
+            )).transient_if(transient);
             if rejected {
                 let from = if self.origin.is_empty() {
                     String::new()

@@ -125,6 +125,18 @@ impl std::fmt::Display for TokenFailure {
 }
 
 impl TokenFailure {
+    /// Unreachable, throttled or unavailable: worth another try.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            TokenFailure::Transport(_)
+                | TokenFailure::Status {
+                    status: 429 | 503,
+                    ..
+                }
+        )
+    }
+
     /// The endpoint rejected the credentials (as opposed to being unreachable or broken).
     pub fn is_rejection(&self) -> bool {
         matches!(
@@ -283,11 +295,13 @@ impl Discovery {
                 let doc: DiscoveryDocument = send_json(http.get(&self.url), &self.url)
                     .await
                     .map_err(|f| {
+                        let transient = f.is_transient();
                         AuthError::new(format!(
                             "{method}: cannot find the OAuth token endpoint: GET {} (from {}): {f}",
                             strip_query(&self.url),
                             self.origin
                         ))
+                        .transient_if(transient)
                         .with_hint("check that the host is a Databricks workspace URL, or set DATABRICKS_DISCOVERY_URL (discovery_url) to its OAuth discovery document")
                     })?;
                 let endpoint = doc
