@@ -34,7 +34,16 @@ pub fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            let _ = std::io::stderr().write_all(usage_error(&e).render().as_bytes());
+            // On a `put` command line any stray word may be a secret value.
+            let secret_line = std::env::args().any(|a| {
+                matches!(
+                    a.as_str(),
+                    "put" | "put-secret" | "--value" | "--string-value"
+                ) || a.starts_with("--value=")
+                    || a.starts_with("--string-value=")
+            });
+            let err = usage_error(&e, secret_line);
+            let _ = std::io::stderr().write_all(err.render().as_bytes());
             return ExitCode::from(exit::USAGE);
         }
     };
@@ -48,7 +57,9 @@ pub fn main() -> ExitCode {
 }
 
 /// A clap error as two lines: clap's message, and where to read the usage.
-fn usage_error(e: &clap::Error) -> CliError {
+/// With `mask`, every quoted word that is not a flag's name is shown as `***`
+/// and clap's tip (which repeats the word) is dropped.
+fn usage_error(e: &clap::Error, mask: bool) -> CliError {
     let text = e.to_string();
     // The first paragraph: the message and any indented detail under it.
     let first: Vec<&str> = text
@@ -56,10 +67,16 @@ fn usage_error(e: &clap::Error) -> CliError {
         .take_while(|l| !l.trim().is_empty())
         .map(str::trim)
         .collect();
-    let joined = first.join(" ");
+    let mut joined = first.join(" ");
+    if mask {
+        joined = mask_quoted(&joined);
+    }
     let message = joined.trim_start_matches("error: ");
     let usage = text.lines().find_map(|l| l.trim().strip_prefix("Usage: "));
-    let tip = text.lines().find_map(|l| l.trim().strip_prefix("tip: "));
+    let tip = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("tip: "))
+        .filter(|_| !mask);
     let hint = match (tip, usage) {
         (Some(tip), _) => tip.to_string(),
         (None, Some(usage)) => {
@@ -72,6 +89,31 @@ fn usage_error(e: &clap::Error) -> CliError {
         (None, None) => "see `dbsecrets --help`".to_string(),
     };
     CliError::usage(message).with_hint(hint)
+}
+
+/// Replaces each `'…'` that is not a flag name (`--name` or `--name <V>`) by `'***'`.
+fn mask_quoted(s: &str) -> String {
+    let is_flag = |w: &str| {
+        let name = w.split(' ').next().unwrap_or_default();
+        name.len() > 2
+            && name.starts_with("--")
+            && name[2..]
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-')
+    };
+    let mut out = String::new();
+    for (i, part) in s.split('\'').enumerate() {
+        if i > 0 {
+            out.push('\'');
+        }
+        // Odd parts are inside quotes.
+        out.push_str(if i % 2 == 1 && !is_flag(part) {
+            "***"
+        } else {
+            part
+        });
+    }
+    out
 }
 
 /// Runs one parsed command line.

@@ -321,6 +321,7 @@ pub struct PutArgs {
     #[arg(
         long,
         visible_alias = "string-value",
+        allow_hyphen_values = true,
         value_name = "V",
         conflicts_with = "value_file"
     )]

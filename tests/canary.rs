@@ -218,3 +218,26 @@ fn bulk_commands_never_leak_a_value() {
         "export wrote the values to its file"
     );
 }
+
+#[test]
+fn a_value_on_a_malformed_put_command_line_is_never_echoed() {
+    let bed = Bed::new();
+    bed.run(&["create-scope", "s"]).success();
+    for args in [
+        vec!["put", "s", "k", VALUE],
+        vec!["put", "s", "k", "-x", VALUE],
+        vec!["put-secret", "s", "k", "--string-value", "v", VALUE],
+        vec!["put", "s", "k", "--value", "--", VALUE],
+    ] {
+        let out = bed.run(&args);
+        out.fails(2);
+        check(&out, &format!("{args:?}"), false);
+    }
+    // A value that starts with '-' is a value, not a flag.
+    let dash = format!("-{VALUE}");
+    bed.run(&["put", "s", "dash", "--value", &dash]).success();
+    assert_eq!(
+        bed.emu.emulator().secret_bytes("s", "dash").unwrap(),
+        dash.as_bytes()
+    );
+}
