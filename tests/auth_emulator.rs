@@ -217,3 +217,23 @@ fn an_unreachable_token_endpoint_is_a_network_failure_not_an_auth_failure() {
         .stderr_has("cannot find the OAuth token endpoint");
     no_leak(&out);
 }
+
+#[test]
+fn oauth_to_a_local_workspace_never_goes_through_a_proxy() {
+    let bed = bed();
+    let proxy =
+        common::fake::Fake::start(vec![common::fake::Reply::raw(502, "text/plain", b"proxy")]);
+    let mut c = bed.bare();
+    c.env("DATABRICKS_HOST", bed.url())
+        .env("DATABRICKS_CLIENT_ID", "ci-client")
+        .env("DATABRICKS_CLIENT_SECRET", SECRET)
+        .env("HTTP_PROXY", &proxy.url)
+        .env("ALL_PROXY", &proxy.url)
+        .args(["list-scopes", "-o", "json"]);
+    Out::from(c.output().unwrap()).success().stdout_is("[]\n");
+    assert_eq!(
+        proxy.count(),
+        0,
+        "discovery, token and API requests all went direct"
+    );
+}

@@ -110,9 +110,10 @@ impl ApiClient {
             // Plain http to the workspace alone never uses TLS: load no certificate.
             builder = builder.tls_backend_preconfigured(super::tls::unused());
         }
-        if workspace_only && is_loopback(url.host_str().unwrap_or_default()) {
-            // The local machine is never reached through a proxy.
-            builder = builder.no_proxy();
+        // Proxies from the environment, but never for the local machine.
+        builder = builder.no_proxy();
+        if let Some(proxy) = env_proxy() {
+            builder = builder.proxy(proxy);
         }
         let http = builder
             .build()
@@ -508,6 +509,32 @@ pub fn mask_values(body: &serde_json::Value) -> serde_json::Value {
         }
         other => other.clone(),
     }
+}
+
+/// HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (either case) and NO_PROXY, as curl reads
+/// them, except that loopback hosts (the emulator) are always reached directly,
+/// whatever the method, so no credential for them ever crosses a proxy.
+fn env_proxy() -> Option<reqwest::Proxy> {
+    let var = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))
+    };
+    let https = var(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]);
+    let http = var(&["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]);
+    if https.is_none() && http.is_none() {
+        return None;
+    }
+    let proxy = reqwest::Proxy::custom(move |url| {
+        if is_loopback(url.host_str().unwrap_or_default()) {
+            return None;
+        }
+        match url.scheme() {
+            "https" => https.clone(),
+            _ => http.clone(),
+        }
+    });
+    Some(proxy.no_proxy(reqwest::NoProxy::from_env()))
 }
 
 /// rustls needs a process-wide crypto provider; ring is the one compiled in.
