@@ -138,7 +138,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 .map_err(|e| CliError::failure(format!("cannot render the manual page: {e}")))?;
             write_stdout(&out)
         }
-        command => {
+        mut command => {
+            crate::commands::prepare(&ctx, &mut command)?;
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -146,8 +147,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             if !crate::commands::stops_gracefully(&command) {
                 return rt.block_on(async {
                     tokio::select! {
-                        result = crate::commands::dispatch(&ctx, command) => result,
+                        biased;
                         _ = tokio::signal::ctrl_c() => Err(interrupted()),
+                        result = crate::commands::dispatch(&ctx, command) => result,
                     }
                 });
             }

@@ -329,6 +329,9 @@ pub struct PutArgs {
     /// Read the value from a file, byte for byte (binary files are sent as bytes)
     #[arg(long, value_name = "PATH")]
     pub value_file: Option<PathBuf>,
+    /// The value, once read (before any network work starts).
+    #[arg(skip)]
+    pub prepared: Option<crate::secret::SecretValue>,
 }
 
 #[derive(Debug, Args)]

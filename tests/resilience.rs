@@ -142,3 +142,35 @@ fn ctrl_c_stops_with_130_and_says_what_that_means() {
         .stderr_has("interrupted (Ctrl-C)")
         .stderr_has("may or may not have been applied");
 }
+
+#[test]
+fn ctrl_c_while_reading_the_value_stops_at_once_and_sends_nothing() {
+    use std::os::unix::process::ExitStatusExt;
+    let bed = Bed::new();
+    for _ in 0..3 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"))
+            .env_clear()
+            .env("HOME", bed.home.path())
+            .env("DATABRICKS_HOST", bed.url())
+            .env("DATABRICKS_TOKEN", "t")
+            .args(["put", "s", "k"])
+            .stdin(std::process::Stdio::piped()) // kept open: the read blocks
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(started.elapsed() < Duration::from_secs(5), "stops promptly");
+        assert!(
+            status.signal() == Some(2) || status.code() == Some(130),
+            "{status:?}"
+        );
+        drop(child.stdin.take());
+    }
+    assert!(bed.requests().is_empty());
+}

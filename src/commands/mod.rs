@@ -50,6 +50,21 @@ pub fn stops_gracefully(command: &Command) -> bool {
     )
 }
 
+/// What a command reads from the user (a value, a confirmation) is read before
+/// the async runtime starts: a blocking read inside it would hold up Ctrl-C.
+pub fn prepare(ctx: &Context, command: &mut Command) -> Result<(), CliError> {
+    match command {
+        Command::Put(args) => secrets::prepare_put(ctx, args),
+        Command::DeleteScope(args) if !args.yes => {
+            crate::validate::scope(&args.scope)?;
+            scopes::confirm(ctx, &args.scope)?;
+            args.yes = true; // confirmed
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The user's error for a failed call: what we were doing, what the server said,
 /// and `not_found` as the hint when something did not exist.
 fn fail(ctx: &Context, e: ApiError, doing: &str, not_found: impl FnOnce() -> String) -> CliError {

@@ -157,7 +157,7 @@ pub async fn delete(ctx: &Context, args: DeleteScopeArgs) -> Result<(), CliError
 }
 
 /// Asks on the terminal; with no terminal, refuses (a script must say --yes).
-fn confirm(ctx: &Context, scope: &str) -> Result<(), CliError> {
+pub fn confirm(ctx: &Context, scope: &str) -> Result<(), CliError> {
     if !ctx.term.stdin {
         return Err(CliError::usage(format!(
             "refusing to delete scope '{scope}' without confirmation: standard input is not a terminal"

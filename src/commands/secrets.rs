@@ -75,15 +75,27 @@ pub async fn list(ctx: &Context, args: ScopeArg) -> Result<(), CliError> {
     ctx.print_rows(&rows, &format!("Scope '{}' has no secrets.", args.scope))
 }
 
-pub async fn put(ctx: &Context, args: PutArgs) -> Result<(), CliError> {
+/// Checks the names and reads the value (stdin, file or prompt). Runs before the
+/// async runtime starts, so that Ctrl-C at the prompt or while reading stdin
+/// interrupts at once.
+pub fn prepare_put(ctx: &Context, args: &mut PutArgs) -> Result<(), CliError> {
     validate::scope(&args.scope)?;
     validate::key(&args.key)?;
     let value = value::read(value::ValueSource {
-        value: args.value,
+        value: args.value.take(),
         value_file: args.value_file.as_deref(),
         stdin_is_terminal: ctx.term.stdin,
         label: format!("{}/{}", args.scope, args.key),
     })?;
+    args.prepared = Some(value);
+    Ok(())
+}
+
+pub async fn put(ctx: &Context, mut args: PutArgs) -> Result<(), CliError> {
+    if args.prepared.is_none() {
+        prepare_put(ctx, &mut args)?;
+    }
+    let value = args.prepared.take().expect("prepared above");
     let client = ctx.client()?;
     let doing = format!("cannot put secret '{}' in scope '{}'", args.key, args.scope);
     client
