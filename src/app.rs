@@ -174,6 +174,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// The flag that sets a profile key.
+fn flag_name(key: &str) -> &'static str {
+    match key {
+        "http_timeout_seconds" => "timeout",
+        "retry_timeout_seconds" => "retry-timeout",
+        _ => "rate-limit",
+    }
+}
+
 /// Ctrl-C: stop at once and say what that means for the workspace.
 fn interrupted() -> CliError {
     CliError::new(exit::INTERRUPTED, "interrupted (Ctrl-C): the command stopped before it finished")
@@ -296,27 +305,36 @@ impl Context {
         let auth = crate::auth::provider(cfg)?;
         let mut settings = Settings::new(host);
         settings.debug = self.global.debug;
-        let seconds =
-            |flag: Option<f64>, key: &'static str| -> Result<Option<Duration>, CliError> {
-                let n = match flag {
-                    Some(n) if n.is_finite() && n >= 0.0 => Some(n),
-                    Some(_) => {
-                        return Err(CliError::usage(format!(
-                            "--{} takes a non-negative number of seconds",
-                            key.replace('_', "-")
-                        )))
-                    }
-                    None => cfg.number(key)?,
-                };
-                Ok(n.map(Duration::from_secs_f64))
+        // Each setting: the flag, else the profile key; checked to be in range.
+        let setting = |flag: Option<f64>, key: &'static str, min_exclusive: bool| {
+            let (n, source) = match flag {
+                Some(n) => (Some(n), format!("--{}", flag_name(key))),
+                None => (cfg.number(key)?, format!("{key} in the configuration")),
             };
-        if let Some(t) = seconds(self.global.timeout, "http_timeout_seconds")? {
-            settings.timeout = t;
+            match n {
+                Some(n)
+                    if n.is_finite() && (n > 0.0 || (!min_exclusive && n == 0.0)) && n <= 1e6 =>
+                {
+                    Ok(Some(n))
+                }
+                Some(n) => Err(CliError::usage(format!(
+                    "{source} is {n}: it must be {} and at most 1000000",
+                    if min_exclusive {
+                        "greater than 0"
+                    } else {
+                        "0 or more"
+                    }
+                ))),
+                None => Ok(None),
+            }
+        };
+        if let Some(t) = setting(self.global.timeout, "http_timeout_seconds", true)? {
+            settings.timeout = Duration::from_secs_f64(t);
         }
-        if let Some(t) = seconds(self.global.retry_timeout, "retry_timeout_seconds")? {
-            settings.retry_timeout = t;
+        if let Some(t) = setting(self.global.retry_timeout, "retry_timeout_seconds", false)? {
+            settings.retry_timeout = Duration::from_secs_f64(t);
         }
-        if let Some(r) = self.global.rate_limit.or(cfg.number("rate_limit")?) {
+        if let Some(r) = setting(self.global.rate_limit, "rate_limit", true)? {
             settings.rate_limit = r;
         }
         settings.skip_verify = cfg.flag("skip_verify")?;

@@ -323,3 +323,55 @@ fn completions_and_man_page() {
         &out.stdout[..80]
     );
 }
+
+#[test]
+fn out_of_range_settings_are_usage_errors_not_panics() {
+    let bed = Bed::new();
+    for (args, want) in [
+        (
+            vec!["list-scopes", "--timeout", "0"],
+            "--timeout is 0: it must be greater than 0",
+        ),
+        (
+            vec!["list-scopes", "--timeout", "1e20"],
+            "--timeout is 100000000000000000000",
+        ),
+        (
+            vec!["list-scopes", "--rate-limit", "0"],
+            "--rate-limit is 0",
+        ),
+        (vec!["list-scopes", "--rate-limit=-3"], "--rate-limit is -3"),
+        (
+            vec!["list-scopes", "--retry-timeout=-1"],
+            "--retry-timeout is -1: it must be 0 or more",
+        ),
+    ] {
+        bed.run(&args).fails(2).stderr_has(want);
+    }
+    bed.write_config(&format!(
+        "[p]\nhost = {}\ntoken = t\nhttp_timeout_seconds = 1e30\n",
+        bed.url()
+    ));
+    let out = Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "p"])
+            .output()
+            .unwrap(),
+    );
+    out.fails(2)
+        .stderr_has("http_timeout_seconds in the configuration is");
+    assert!(bed.requests().is_empty());
+}
+
+#[test]
+fn absurd_retry_after_is_clamped_not_a_panic() {
+    let bed = Bed::new();
+    let fake = Fake::start(vec![Reply::json(
+        429,
+        r#"{"error_code":"REQUEST_LIMIT_EXCEEDED","message":"x"}"#,
+    )
+    .header("Retry-After", "1e300")]);
+    against(&fake, &bed, &["list-scopes", "--retry-timeout", "5"])
+        .fails(1)
+        .stderr_has("gave up after 1 attempt");
+}

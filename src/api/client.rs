@@ -393,12 +393,11 @@ pub fn parse_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Ap
 pub fn parse_retry_after(v: &str) -> Option<Duration> {
     let v = v.trim();
     if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+        return Some(Duration::from_secs(secs.min(86_400)));
     }
     if let Ok(secs) = v.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Some(Duration::from_secs_f64(secs));
-        }
+        // Anything beyond a day is as good as "never" for the retry budget.
+        return Duration::try_from_secs_f64(secs.min(86_400.0)).ok();
     }
     let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
     let ms = when.timestamp_millis() - chrono::Utc::now().timestamp_millis();
@@ -556,7 +555,7 @@ pub struct RateLimiter {
 impl RateLimiter {
     pub fn new(per_second: f64) -> Self {
         let interval = if per_second > 0.0 && per_second.is_finite() {
-            Duration::from_secs_f64(1.0 / per_second)
+            Duration::try_from_secs_f64(1.0 / per_second).unwrap_or(Duration::from_secs(86_400))
         } else {
             Duration::ZERO
         };
@@ -612,6 +611,15 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert!(parse_retry_after("soon").is_none());
+        assert_eq!(
+            parse_retry_after("1e300"),
+            Some(Duration::from_secs(86_400))
+        );
+        assert_eq!(
+            parse_retry_after("18446744073709551615"),
+            Some(Duration::from_secs(86_400))
+        );
+        assert!(parse_retry_after("-1").is_none());
     }
 
     #[test]

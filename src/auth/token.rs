@@ -35,7 +35,8 @@ impl Token {
         };
         Token {
             header: SecretString::from(format!("{scheme} {access_token}")),
-            expires_at: lifetime.map(|l| Instant::now() + l),
+            // A lifetime too large to add to the clock means "for this process".
+            expires_at: lifetime.and_then(|l| Instant::now().checked_add(l)),
         }
     }
 
@@ -235,7 +236,7 @@ impl TokenResponse {
         let lifetime = self
             .expires_in
             .and_then(|s| s.get())
-            .map(Duration::from_secs_f64);
+            .and_then(|s| Duration::try_from_secs_f64(s.min(1e9)).ok());
         Ok(Token::bearer(
             access.trim(),
             self.token_type.as_deref(),
@@ -326,6 +327,16 @@ impl Discovery {
 mod tests {
     use super::*;
     use secrecy::ExposeSecret;
+
+    #[test]
+    fn absurd_lifetimes_do_not_panic() {
+        for expires in ["1e300", "\"1e300\"", "-5", "18446744073709551615"] {
+            let body = format!(r#"{{"access_token":"a","expires_in":{expires}}}"#);
+            let r: TokenResponse = serde_json::from_str(&body).unwrap();
+            let t = r.into_token("https://x").ok().unwrap();
+            assert!(t.fresh(Instant::now()) || expires == "-5");
+        }
+    }
 
     #[test]
     fn freshness_leaves_forty_seconds() {
