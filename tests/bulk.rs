@@ -760,7 +760,7 @@ fn ctrl_c_stops_sending_finishes_in_flight_and_reports_truthfully() {
             "--jobs",
             "4",
             "--rate-limit",
-            "0",
+            "1000",
             "-o",
             "json",
         ])
