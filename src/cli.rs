@@ -25,7 +25,7 @@ or not permitted, 5 already exists.";
 ///
 /// Talks to the Databricks Secrets API 2.0 of the workspace that your
 /// ~/.databrickscfg profile or DATABRICKS_* environment names. Secret values are
-/// never printed.
+/// never printed, except by `get` and `export`, which exist to print them.
 #[derive(Debug, Parser)]
 #[command(name = "dbsecrets", version, about, long_about, after_help = EXAMPLES, max_term_width = 100)]
 pub struct Cli {

@@ -178,7 +178,7 @@ impl ApiClient {
         path: &str,
         query: &[(&str, &str)],
         body: Option<&serde_json::Value>,
-    ) -> Result<(u16, Vec<u8>), ApiError> {
+    ) -> Result<(u16, Body), ApiError> {
         let started = Instant::now();
         let mut attempt: u32 = 0;
         loop {
@@ -223,7 +223,7 @@ impl ApiClient {
         path: &str,
         query: &[(&str, &str)],
         body: Option<&serde_json::Value>,
-    ) -> Result<(u16, Vec<u8>), Failure> {
+    ) -> Result<(u16, Body), Failure> {
         let url = format!("{}{}", self.settings.host, path);
         let auth = self.auth.authorization(&self.http).await.map_err(|e| {
             // An unreachable or unavailable token endpoint is retried like the API.
@@ -347,14 +347,20 @@ enum ReadError {
     Transport(reqwest::Error),
 }
 
-async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, ReadError> {
+/// A response body: it may hold a secret value (`get`), so it is wiped on drop.
+pub type Body = secrecy::zeroize::Zeroizing<Vec<u8>>;
+
+async fn read_capped(mut resp: reqwest::Response) -> Result<Body, ReadError> {
     if resp
         .content_length()
         .is_some_and(|n| n > MAX_BODY_BYTES as u64)
     {
         return Err(ReadError::TooLarge);
     }
-    let mut out = Vec::new();
+    // Sized up front when the length is known, so no unwiped copy is left by a regrowth.
+    let mut out = Body::new(Vec::with_capacity(
+        resp.content_length().unwrap_or(0) as usize
+    ));
     while let Some(chunk) = resp.chunk().await.map_err(ReadError::Transport)? {
         if out.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(ReadError::TooLarge);

@@ -60,7 +60,8 @@ pub struct AclItem {
 pub struct GetSecretResponse {
     #[serde(default)]
     pub key: Option<String>,
-    pub value: String,
+    /// Base64 of the value: a secret too, wiped on drop.
+    pub value: secrecy::SecretString,
 }
 
 impl std::fmt::Debug for GetSecretResponse {

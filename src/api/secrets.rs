@@ -70,7 +70,7 @@ impl ApiClient {
             .get("/api/2.0/secrets/get", &[("scope", scope), ("key", key)])
             .await?;
         let bytes = base64::engine::general_purpose::STANDARD
-            .decode(r.value.trim())
+            .decode(r.value.expose_secret().trim())
             .map_err(|_| ApiError::InvalidResponse {
                 status: 200,
                 detail: "the secret value is not valid base64".into(),

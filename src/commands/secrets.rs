@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use base64::Engine;
+use secrecy::zeroize::Zeroizing;
 use secrecy::ExposeSecret;
 use serde::Serialize;
 
@@ -128,7 +129,7 @@ struct GetJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    value_base64: Option<String>,
+    value_base64: Option<&'a str>,
 }
 
 pub async fn get(ctx: &Context, args: SecretArg) -> Result<(), CliError> {
@@ -179,16 +180,19 @@ pub async fn get(ctx: &Context, args: SecretArg) -> Result<(), CliError> {
                 _ => Ok(()),
             }
         }
+        // The rendered output holds the value: it is wiped when dropped.
         Format::Json => {
+            let b64 = Zeroizing::new(match text {
+                Some(_) => String::new(),
+                None => base64::engine::general_purpose::STANDARD.encode(bytes),
+            });
             let doc = GetJson {
                 scope: &args.scope,
                 key: &args.key,
                 value: text,
-                value_base64: text
-                    .is_none()
-                    .then(|| base64::engine::general_purpose::STANDARD.encode(bytes)),
+                value_base64: text.is_none().then_some(b64.as_str()),
             };
-            write_stdout(&output::render_json(&doc))
+            write_stdout(&Zeroizing::new(output::render_json(&doc)))
         }
         Format::Csv => {
             let (column, cell) = match text {
@@ -199,10 +203,10 @@ pub async fn get(ctx: &Context, args: SecretArg) -> Result<(), CliError> {
                 ),
             };
             let row = vec![args.scope.clone(), args.key.clone(), cell];
-            write_stdout(&output::render_csv(
+            write_stdout(&Zeroizing::new(output::render_csv(
                 &["scope", "key", column],
                 std::iter::once(row),
-            ))
+            )))
         }
     }
 }

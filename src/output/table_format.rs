@@ -34,7 +34,8 @@ pub fn render_table(
         .collect();
     table.set_header(header);
     for row in rows {
-        table.add_row(row);
+        // Text from the server must not drive the terminal (escape sequences).
+        table.add_row(row.iter().map(|cell| printable(cell)).collect::<Vec<_>>());
     }
     if !style.terminal {
         // NOTHING keeps one space of padding on each side; trim the left edge.
@@ -55,4 +56,30 @@ pub fn render_table(
         out.push('\n');
     }
     out
+}
+
+/// Control characters shown as `\u{..}` escapes, so a name cannot move the cursor,
+/// change colours or fake lines.
+fn printable(cell: &str) -> String {
+    if !cell.chars().any(char::is_control) {
+        return cell.to_string();
+    }
+    cell.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(super::printable("ev\x1b[31mil"), "ev\\u{1b}[31mil");
+        assert_eq!(super::printable("plain name"), "plain name");
+    }
 }
