@@ -425,18 +425,26 @@ fn jitter() -> f64 {
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
-fn strip_query(url: &str) -> String {
+/// A URL without its query and fragment, for messages.
+pub fn strip_query(url: &str) -> String {
     url.split(['?', '#']).next().unwrap_or(url).to_string()
 }
 
-fn transport_message(e: &reqwest::Error, url: &str) -> String {
-    let url = strip_query(url);
+/// The innermost cause's text: "Connection refused (os error 111)" rather than
+/// reqwest's "error sending request".
+pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut root = e.to_string();
-    let mut source = std::error::Error::source(e);
+    let mut source = e.source();
     while let Some(s) = source {
         root = s.to_string();
         source = s.source();
     }
+    root
+}
+
+fn transport_message(e: &reqwest::Error, url: &str) -> String {
+    let url = strip_query(url);
+    let root = root_cause(e);
     if e.is_timeout() {
         format!("no answer from {url} in time (timed out)")
     } else if e.is_connect() {

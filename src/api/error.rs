@@ -36,7 +36,8 @@ pub enum ApiError {
     Refused(String),
 }
 
-fn status_text(status: u16, code: Option<&str>, message: Option<&str>) -> String {
+/// `CODE: message (HTTP n)`, with whatever parts are known.
+pub fn status_text(status: u16, code: Option<&str>, message: Option<&str>) -> String {
     match (code, message) {
         (Some(c), Some(m)) => format!("{c}: {m} (HTTP {status})"),
         (Some(c), None) => format!("{c} (HTTP {status})"),

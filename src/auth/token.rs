@@ -88,10 +88,7 @@ pub fn check_url(url: &str, what: &str) -> Result<reqwest::Url, String> {
     }
 }
 
-/// A URL without its query and fragment, for messages.
-pub fn strip_query(url: &str) -> String {
-    url.split(['?', '#']).next().unwrap_or(url).to_string()
-}
+pub use crate::api::client::strip_query;
 
 /// Why a token request failed.
 pub enum TokenFailure {
@@ -115,12 +112,11 @@ impl std::fmt::Display for TokenFailure {
                 status,
                 code,
                 message,
-            } => match (code, message) {
-                (Some(c), Some(m)) => write!(f, "{c}: {m} (HTTP {status})"),
-                (Some(c), None) => write!(f, "{c} (HTTP {status})"),
-                (None, Some(m)) => write!(f, "{m} (HTTP {status})"),
-                (None, None) => write!(f, "HTTP {status}"),
-            },
+            } => f.write_str(&crate::api::error::status_text(
+                *status,
+                code.as_deref(),
+                message.as_deref(),
+            )),
         }
     }
 }
@@ -182,12 +178,7 @@ pub async fn send_json<T: serde::de::DeserializeOwned>(
 }
 
 fn transport(e: &reqwest::Error, url: &str) -> TokenFailure {
-    let mut root = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        root = s.to_string();
-        source = s.source();
-    }
+    let root = crate::api::client::root_cause(e);
     let url = strip_query(url);
     TokenFailure::Transport(if e.is_timeout() {
         format!("no answer from {url} in time")

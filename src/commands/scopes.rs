@@ -144,15 +144,7 @@ pub async fn delete(ctx: &Context, args: DeleteScopeArgs) -> Result<(), CliError
             &Outcome::new("absent", &args.scope),
             &format!("Scope '{}' does not exist; nothing to do.", args.scope),
         ),
-        Err(e) => {
-            let missing = e.is_not_found();
-            let err = ctx.api_error(e, &doing);
-            Err(if missing {
-                err.or_hint(no_scope_hint(&args.scope))
-            } else {
-                err
-            })
-        }
+        Err(e) => Err(super::fail(ctx, e, &doing, || no_scope_hint(&args.scope))),
     }
 }
 
