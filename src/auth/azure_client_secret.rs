@@ -75,17 +75,13 @@ impl AzureClientSecret {
             .await
             .and_then(|r| r.into_token(&self.endpoint))
             .map_err(|f| {
-                let rejected = f.is_rejection();
-                let transient = f.is_transient();
-                let err = AuthError::new(format!(
-                    "azure-client-secret: Azure AD gave no token for client id '{}' at {}: {f}",
-                    self.client_id, self.endpoint
-                )).transient_if(transient);
-                if rejected {
-                    err.with_hint("check ARM_CLIENT_ID, ARM_TENANT_ID and ARM_CLIENT_SECRET (azure_client_id, azure_tenant_id, azure_client_secret): the secret may be wrong or expired")
-                } else {
-                    err
-                }
+                f.auth_error(
+                    format!(
+                        "azure-client-secret: Azure AD gave no token for client id '{}' at {}: {f}",
+                        self.client_id, self.endpoint
+                    ),
+                    || "check ARM_CLIENT_ID, ARM_TENANT_ID and ARM_CLIENT_SECRET (azure_client_id, azure_tenant_id, azure_client_secret): the secret may be wrong or expired".to_string(),
+                )
             })
     }
 }

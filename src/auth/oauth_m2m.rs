@@ -53,22 +53,20 @@ impl OAuthM2m {
             .await
             .and_then(|r| r.into_token(endpoint));
         result.map_err(|f| {
-            let rejected = f.is_rejection();
-            let transient = f.is_transient();
-            let err = AuthError::new(format!(
-                "oauth-m2m: cannot get a token for client id '{}' from {endpoint}: {f}",
-                self.client_id
-            )).transient_if(transient);
-            if rejected {
-                let from = if self.origin.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (client id from {})", self.origin)
-                };
-                err.with_hint(format!("check the service principal's client id and OAuth secret{from}: the secret may be wrong, expired or revoked; create a new one in the account console"))
-            } else {
-                err
-            }
+            f.auth_error(
+                format!(
+                    "oauth-m2m: cannot get a token for client id '{}' from {endpoint}: {f}",
+                    self.client_id
+                ),
+                || {
+                    let from = if self.origin.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (client id from {})", self.origin)
+                    };
+                    format!("check the service principal's client id and OAuth secret{from}: the secret may be wrong, expired or revoked; create a new one in the account console")
+                },
+            )
         })
     }
 }

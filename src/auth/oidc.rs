@@ -151,16 +151,10 @@ impl TokenExchange {
             .await
             .and_then(|r| r.into_token(endpoint))
             .map_err(|f| {
-                let rejected = f.is_rejection();
-                let transient = f.is_transient();
-                let err = AuthError::new(format!(
-                    "{name}: the token exchange for {who} at {endpoint} failed: {f}"
-                )).transient_if(transient);
-                if rejected {
-                    err.with_hint("check the service principal's federation policy: its issuer, audience and subject must match the ID token's claims")
-                } else {
-                    err
-                }
+                f.auth_error(
+                    format!("{name}: the token exchange for {who} at {endpoint} failed: {f}"),
+                    || "check the service principal's federation policy: its issuer, audience and subject must match the ID token's claims".to_string(),
+                )
             })
     }
 }

@@ -122,6 +122,18 @@ impl std::fmt::Display for TokenFailure {
 }
 
 impl TokenFailure {
+    /// The sign-in error for this failure: `message` (which should quote it),
+    /// transient when worth another try, and `rejected_hint` as the hint when the
+    /// endpoint refused the credentials.
+    pub fn auth_error(&self, message: String, rejected_hint: impl FnOnce() -> String) -> AuthError {
+        let err = AuthError::new(message).transient_if(self.is_transient());
+        if self.is_rejection() {
+            err.with_hint(rejected_hint())
+        } else {
+            err
+        }
+    }
+
     /// Unreachable, throttled or unavailable: worth another try.
     pub fn is_transient(&self) -> bool {
         matches!(
