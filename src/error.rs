@@ -100,6 +100,20 @@ impl From<anyhow::Error> for CliError {
     }
 }
 
+impl crate::api::ApiError {
+    /// The exit code of a failed API call (see the README's table).
+    pub fn exit_code(&self) -> u8 {
+        use crate::api::error::Kind;
+        match self.kind() {
+            Kind::NotFound => exit::NOT_FOUND,
+            Kind::Unauthorized => exit::AUTH,
+            Kind::AlreadyExists => exit::ALREADY_EXISTS,
+            Kind::Refused => exit::USAGE,
+            Kind::Other => exit::FAILURE,
+        }
+    }
+}
+
 /// Folds newlines and control characters so that an error stays on one line and
 /// cannot drive the terminal.
 pub fn one_line(s: &str) -> String {

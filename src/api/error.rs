@@ -1,6 +1,6 @@
 //! What can go wrong talking to the API, and how the server's error bodies are read.
 
-use crate::error::{exit, one_line};
+use crate::error::one_line;
 
 /// A failed API call.
 #[derive(Debug, thiserror::Error)]
@@ -83,39 +83,54 @@ impl ApiError {
         }
     }
 
-    /// The exit code: by error_code when it is known, else by HTTP status.
-    pub fn exit_code(&self) -> u8 {
+    /// What kind of failure this is: by error_code when it is known, else by HTTP status.
+    pub fn kind(&self) -> Kind {
         match self.root() {
-            ApiError::Auth(a) if a.transient => return exit::FAILURE,
-            ApiError::Auth(_) => return exit::AUTH,
-            ApiError::Refused(_) => return exit::USAGE,
+            ApiError::Auth(a) if a.transient => return Kind::Other,
+            ApiError::Auth(_) => return Kind::Unauthorized,
+            ApiError::Refused(_) => return Kind::Refused,
             ApiError::Status { .. } => {}
-            _ => return exit::FAILURE,
+            _ => return Kind::Other,
         }
         match self.error_code() {
             Some("RESOURCE_DOES_NOT_EXIST" | "NOT_FOUND" | "FEATURE_DISABLED_NOT_FOUND") => {
-                exit::NOT_FOUND
+                Kind::NotFound
             }
             Some(
                 "PERMISSION_DENIED" | "UNAUTHENTICATED" | "CUSTOMER_UNAUTHORIZED" | "UNAUTHORIZED",
-            ) => exit::AUTH,
-            Some("RESOURCE_ALREADY_EXISTS" | "ALREADY_EXISTS") => exit::ALREADY_EXISTS,
+            ) => Kind::Unauthorized,
+            Some("RESOURCE_ALREADY_EXISTS" | "ALREADY_EXISTS") => Kind::AlreadyExists,
             _ => match self.status() {
-                Some(404) => exit::NOT_FOUND,
-                Some(401 | 403) => exit::AUTH,
-                Some(409) => exit::ALREADY_EXISTS,
-                _ => exit::FAILURE,
+                Some(404) => Kind::NotFound,
+                Some(401 | 403) => Kind::Unauthorized,
+                Some(409) => Kind::AlreadyExists,
+                _ => Kind::Other,
             },
         }
     }
 
     pub fn is_not_found(&self) -> bool {
-        self.exit_code() == exit::NOT_FOUND
+        self.kind() == Kind::NotFound
     }
 
     pub fn is_already_exists(&self) -> bool {
-        self.exit_code() == exit::ALREADY_EXISTS
+        self.kind() == Kind::AlreadyExists
     }
+}
+
+/// The classes of failure that callers act on (the CLI maps them to exit codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// RESOURCE_DOES_NOT_EXIST, NOT_FOUND or HTTP 404.
+    NotFound,
+    /// Not authenticated or not permitted: 401, 403, PERMISSION_DENIED, a rejected sign-in.
+    Unauthorized,
+    /// RESOURCE_ALREADY_EXISTS or HTTP 409.
+    AlreadyExists,
+    /// Refused before sending (e.g. credentials over plain http).
+    Refused,
+    /// Anything else: server errors, unreadable answers, the network.
+    Other,
 }
 
 /// Reads an error body: JSON `{"error_code", "message"}` (a numeric error_code too,
