@@ -305,6 +305,7 @@ impl Context {
         let auth = crate::auth::provider(cfg)?;
         let mut settings = Settings::new(host);
         settings.debug = self.global.debug;
+        crate::api::client::set_debug(self.global.debug);
         // Each setting: the flag, else the profile key; checked to be in range.
         let setting = |flag: Option<f64>, key: &'static str, min_exclusive: bool| {
             let (n, source) = match flag {

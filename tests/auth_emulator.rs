@@ -41,6 +41,10 @@ fn oauth_m2m_signs_in_as_the_service_principal() {
     let out = Out::from(c.output().unwrap());
     out.success();
     no_leak(&out);
+    // --debug shows the token requests too, with the credentials masked.
+    out.stderr_has(&format!("> POST {}/oidc/v1/token", bed.url()))
+        .stderr_has("> authorization: Basic *** (token request)")
+        .stderr_has("> authorization: Bearer *** (oauth-m2m)");
 
     let reqs = bed.requests();
     let paths: Vec<(&str, &str)> = reqs

@@ -13,6 +13,18 @@ use serde::de::DeserializeOwned;
 use super::error::{parse_error_body, ApiError};
 use crate::auth::CredentialsProvider;
 
+/// `--debug` for the requests that do not go through [`ApiClient`] (token
+/// endpoints, sign-in commands): set once at start-up.
+static DEBUG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_debug(on: bool) {
+    DEBUG.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub fn debug_enabled() -> bool {
+    DEBUG.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Responses larger than this are refused rather than read into memory.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
@@ -477,7 +489,7 @@ fn is_tls_failure(e: &reqwest::Error) -> bool {
     false
 }
 
-fn log_request(req: &reqwest::Request, body: Option<&serde_json::Value>, auth: &str) {
+pub fn log_request(req: &reqwest::Request, body: Option<&serde_json::Value>, auth: &str) {
     eprintln!("> {} {}", req.method(), req.url());
     for (name, value) in req.headers() {
         let shown = if name == AUTHORIZATION || value.is_sensitive() {

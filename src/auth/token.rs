@@ -164,8 +164,25 @@ pub async fn send_json<T: serde::de::DeserializeOwned>(
     req: reqwest::RequestBuilder,
     url: &str,
 ) -> Result<T, TokenFailure> {
-    let resp = req.send().await.map_err(|e| transport(&e, url))?;
+    let debug = crate::api::client::debug_enabled();
+    let (client, req) = req.build_split();
+    let req = req.map_err(|e| transport(&e, url))?;
+    if debug {
+        // Headers masked; the form body (which holds secrets) is never shown.
+        crate::api::client::log_request(&req, None, "token request");
+    }
+    let started = std::time::Instant::now();
+    let resp = client.execute(req).await.map_err(|e| {
+        let failure = transport(&e, url);
+        if debug {
+            eprintln!("< {failure} ({} ms)", started.elapsed().as_millis());
+        }
+        failure
+    })?;
     let status = resp.status().as_u16();
+    if debug {
+        eprintln!("< {status} ({} ms)", started.elapsed().as_millis());
+    }
     if resp.status().is_redirection() {
         return Err(TokenFailure::Invalid(format!(
             "{} answered with a redirect (HTTP {status}) instead of a token",
