@@ -265,7 +265,12 @@ impl Context {
             host: self.global.host.clone(),
         };
         let home = dirs::home_dir();
-        let cfg = config::resolve(&overrides, &ProcessEnv, home.as_deref())?;
+        let cfg = config::resolve(&overrides, &ProcessEnv, home.as_deref()).inspect_err(|e| {
+            // The file was read before the failure: its permissions still deserve the warning.
+            if let Some(w) = e.file_read().and_then(config::permission_warning) {
+                self.warn(&w);
+            }
+        })?;
         for w in &cfg.warnings {
             self.warn(w);
         }

@@ -229,6 +229,16 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
+    /// The config file this error comes from, when the file was read.
+    pub fn file_read(&self) -> Option<&Path> {
+        match self {
+            ConfigError::Parse { path, .. }
+            | ConfigError::DuplicateSection { path, .. }
+            | ConfigError::ProfileNotFound { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
     /// The next step for the user, printed as `hint:`.
     pub fn hint(&self) -> Option<String> {
         match self {
@@ -650,7 +660,7 @@ fn load_profile(cfg: &mut Config, asked: Option<(String, Source)>) -> Result<(),
 
 /// Like ssh with a private key: credentials in a file that others can read deserve a warning.
 #[cfg(unix)]
-fn permission_warning(path: &Path) -> Option<String> {
+pub fn permission_warning(path: &Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
     (mode & 0o077 != 0).then(|| {
@@ -663,7 +673,7 @@ fn permission_warning(path: &Path) -> Option<String> {
 }
 
 #[cfg(not(unix))]
-fn permission_warning(_path: &Path) -> Option<String> {
+pub fn permission_warning(_path: &Path) -> Option<String> {
     None
 }
 

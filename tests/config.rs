@@ -372,3 +372,25 @@ fn a_config_file_readable_by_others_gets_one_warning() {
         format!("warning: {} is accessible by other users (mode 644) and may hold credentials; run: chmod 600 {}\n", path.display(), path.display())
     );
 }
+
+#[test]
+fn the_permission_warning_comes_with_a_profile_error_too() {
+    use std::os::unix::fs::PermissionsExt;
+    let bed = Bed::new();
+    let path = bed.write_config("[DEV]\nhost = https://dev.invalid\ntoken = t\n");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "PROD"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(out.code, 2);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("warning: ") && lines[0].contains("mode 644"),
+        "{}",
+        out.stderr
+    );
+    assert!(lines[1].starts_with("error: resolve: "), "{}", out.stderr);
+}
