@@ -288,6 +288,8 @@ pub struct Config {
     pub config_file: PathBuf,
     /// Whether the config file was read at all.
     pub file_read: bool,
+    /// The file was not read because the environment already decides.
+    pub file_skipped: bool,
     /// The profile whose keys were used, and why it was chosen.
     pub profile: Option<(String, Source)>,
     /// Profiles defined in the file (when it was read).
@@ -369,9 +371,14 @@ impl Config {
                     self.config_file.display()
                 )),
             }
-        } else {
+        } else if self.file_skipped {
             parts.push(format!(
                 "not {} (skipped: the environment configures the workspace and no profile was asked for)",
+                self.config_file.display()
+            ));
+        } else {
+            parts.push(format!(
+                "{} (it does not exist)",
                 self.config_file.display()
             ));
         }
@@ -490,6 +497,8 @@ pub fn resolve(
         .any(|(a, _)| a.name == "host" || a.method.is_some());
     if asked_profile.is_some() || !env_configures {
         load_profile(&mut cfg, asked_profile)?;
+    } else {
+        cfg.file_skipped = true;
     }
 
     if let Some(v) = cfg.values.get_mut("host") {

@@ -394,3 +394,20 @@ fn the_permission_warning_comes_with_a_profile_error_too() {
     );
     assert!(lines[1].starts_with("error: resolve: "), "{}", out.stderr);
 }
+
+#[test]
+fn no_credentials_says_the_file_does_not_exist() {
+    let bed = Bed::new();
+    let out = Out::from(
+        bed.bare()
+            .env("DATABRICKS_HOST", bed.url())
+            .args(["list-scopes"])
+            .output()
+            .unwrap(),
+    );
+    out.fails(2)
+        .stderr_has("skipped: the environment configures the workspace");
+    let out = Out::from(bed.bare().args(["list-scopes"]).output().unwrap());
+    out.fails(2)
+        .stderr_has(".databrickscfg (it does not exist)");
+}
