@@ -939,3 +939,24 @@ fn values_never_reach_the_debug_log_or_the_report() {
         );
     }
 }
+
+#[test]
+fn a_json_key_given_twice_is_a_problem_not_a_silent_overwrite() {
+    let bed = Bed::new();
+    bed.run(&["create-scope", "s"]).success();
+    bed.clear();
+    let file = write(
+        bed.home.path(),
+        "dup.json",
+        br#"{"a":"first","a":"second","b":"ok"}"#,
+    );
+    let out = bed.run(&["import", "s", file.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("key 'a' appears more than once"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("first") && !out.stderr.contains("second"));
+    assert!(posts(&bed).is_empty(), "nothing was sent");
+}

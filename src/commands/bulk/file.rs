@@ -71,7 +71,7 @@ pub fn load(
             ))
             .with_details(problems)
             .with_hint(match format {
-                FileFormat::Env => "fix the file and run again; keys are 1 to 128 letters, digits, '-', '_' and '.', values 1 byte to 128 KiB",
+                FileFormat::Env => "fix the file and run again; dotenv keys are letters, digits, '_' and '.' (use JSON for keys with '-'), values 1 byte to 128 KiB",
                 FileFormat::Json => "fix the file and run again; it must be one object of key -> \"text\" or key -> {\"value_base64\": \"...\"}",
             }))
         }
@@ -153,24 +153,53 @@ fn locate(text: &str, line: &str, after: Option<&str>) -> String {
     }
 }
 
+/// The top-level object's members in file order, duplicates included (a map
+/// would keep only the last of two equal keys, hiding the mistake).
+struct Members(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("one JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, serde_json::Value>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
 fn parse_json(bytes: &[u8]) -> (Vec<Entry>, Vec<String>) {
-    let doc: serde_json::Value = match serde_json::from_slice(bytes) {
-        Ok(doc) => doc,
+    let map = match serde_json::from_slice::<Members>(bytes) {
+        Ok(Members(members)) => members,
         Err(e) => {
             use serde_json::error::Category;
-            let what = match e.classify() {
-                Category::Eof => "is truncated",
-                _ => "is not valid JSON",
+            let problem = match e.classify() {
+                Category::Eof => format!(
+                    "the file is truncated (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+                Category::Data => "the file must be one JSON object of key -> value".to_string(),
+                _ => format!(
+                    "the file is not valid JSON (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
             };
-            let problem = format!("the file {what} (line {}, column {})", e.line(), e.column());
             return (Vec::new(), vec![problem]);
         }
-    };
-    let serde_json::Value::Object(map) = doc else {
-        return (
-            Vec::new(),
-            vec!["the file must be one JSON object of key -> value".into()],
-        );
     };
     let mut entries = Vec::new();
     let mut problems = Vec::new();
