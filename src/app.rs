@@ -174,6 +174,49 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// The connection settings for a configuration (flags first, then profile keys),
+/// each checked: what every client is built from, and what `auth profiles` and
+/// `auth describe` check without connecting.
+pub fn settings_for(cfg: &Config, global: &GlobalArgs) -> Result<Settings, CliError> {
+    let host = cfg.host()?.to_string();
+    crate::api::client::check_host(&host)
+        .map_err(|e| CliError::new(e.exit_code(), e.to_string()))?;
+    let mut settings = Settings::new(host);
+    settings.debug = global.debug;
+    // Each setting: the flag, else the profile key; checked to be in range.
+    let setting = |flag: Option<f64>, key: &'static str, min_exclusive: bool| {
+        let (n, source) = match flag {
+            Some(n) => (Some(n), format!("--{}", flag_name(key))),
+            None => (cfg.number(key)?, format!("{key} in the configuration")),
+        };
+        match n {
+            Some(n) if n.is_finite() && (n > 0.0 || (!min_exclusive && n == 0.0)) && n <= 1e6 => {
+                Ok(Some(n))
+            }
+            Some(n) => Err(CliError::usage(format!(
+                "{source} is {n}: it must be {} and at most 1000000",
+                if min_exclusive {
+                    "greater than 0"
+                } else {
+                    "0 or more"
+                }
+            ))),
+            None => Ok(None),
+        }
+    };
+    if let Some(t) = setting(global.timeout, "http_timeout_seconds", true)? {
+        settings.timeout = Duration::from_secs_f64(t);
+    }
+    if let Some(t) = setting(global.retry_timeout, "retry_timeout_seconds", false)? {
+        settings.retry_timeout = Duration::from_secs_f64(t);
+    }
+    if let Some(r) = setting(global.rate_limit, "rate_limit", true)? {
+        settings.rate_limit = r;
+    }
+    settings.skip_verify = cfg.flag("skip_verify")?;
+    Ok(settings)
+}
+
 /// The flag that sets a profile key.
 fn flag_name(key: &str) -> &'static str {
     match key {
@@ -306,44 +349,9 @@ impl Context {
 
     /// An API client for another resolved configuration (`auth profiles --check`).
     pub fn client_for(&self, cfg: &Config) -> Result<ApiClient, CliError> {
-        let host = cfg.host()?.to_string();
+        let settings = settings_for(cfg, &self.global)?;
         let auth = crate::auth::provider(cfg)?;
-        let mut settings = Settings::new(host);
-        settings.debug = self.global.debug;
         crate::api::client::set_debug(self.global.debug);
-        // Each setting: the flag, else the profile key; checked to be in range.
-        let setting = |flag: Option<f64>, key: &'static str, min_exclusive: bool| {
-            let (n, source) = match flag {
-                Some(n) => (Some(n), format!("--{}", flag_name(key))),
-                None => (cfg.number(key)?, format!("{key} in the configuration")),
-            };
-            match n {
-                Some(n)
-                    if n.is_finite() && (n > 0.0 || (!min_exclusive && n == 0.0)) && n <= 1e6 =>
-                {
-                    Ok(Some(n))
-                }
-                Some(n) => Err(CliError::usage(format!(
-                    "{source} is {n}: it must be {} and at most 1000000",
-                    if min_exclusive {
-                        "greater than 0"
-                    } else {
-                        "0 or more"
-                    }
-                ))),
-                None => Ok(None),
-            }
-        };
-        if let Some(t) = setting(self.global.timeout, "http_timeout_seconds", true)? {
-            settings.timeout = Duration::from_secs_f64(t);
-        }
-        if let Some(t) = setting(self.global.retry_timeout, "retry_timeout_seconds", false)? {
-            settings.retry_timeout = Duration::from_secs_f64(t);
-        }
-        if let Some(r) = setting(self.global.rate_limit, "rate_limit", true)? {
-            settings.rate_limit = r;
-        }
-        settings.skip_verify = cfg.flag("skip_verify")?;
         if settings.skip_verify {
             self.warn("skip_verify is set: TLS certificates are NOT verified; anyone on the network path can read your credentials");
         }

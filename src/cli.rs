@@ -36,7 +36,7 @@ pub struct Cli {
 }
 
 /// Flags that every command takes, before or after the subcommand.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct GlobalArgs {
     /// Profile of the config file (~/.databrickscfg) to use [env: DATABRICKS_CONFIG_PROFILE]
     #[arg(short, long, global = true, value_name = "NAME")]
@@ -69,6 +69,13 @@ pub struct GlobalArgs {
     /// Requests per second at most [profile key: rate_limit, env: DATABRICKS_RATE_LIMIT; default 15]
     #[arg(long, global = true, value_name = "N")]
     pub rate_limit: Option<f64>,
+}
+
+impl GlobalArgs {
+    /// No flags given: every setting comes from the configuration.
+    pub fn none() -> Self {
+        GlobalArgs::default()
+    }
 }
 
 #[derive(Debug, Subcommand)]

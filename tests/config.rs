@@ -411,3 +411,46 @@ fn no_credentials_says_the_file_does_not_exist() {
     out.fails(2)
         .stderr_has(".databrickscfg (it does not exist)");
 }
+
+#[test]
+fn auth_profiles_and_describe_apply_the_same_checks_as_every_command() {
+    let bed = Bed::new();
+    bed.write_config(
+        "[DEFAULT]\nhost = http://example.com\ntoken = t\n\n[bad]\nhost = https://x.cloud.databricks.com\ntoken = t\nrate_limit = abc\n\n[ok]\nhost = https://y.cloud.databricks.com\ntoken = t\n",
+    );
+    let out = Out::from(
+        bed.bare()
+            .args(["auth", "profiles", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    out.success();
+    let rows = out.json();
+    let valid = |name: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()["valid"]
+            .clone()
+    };
+    assert_eq!(
+        valid("DEFAULT"),
+        false,
+        "plain http to a remote host is refused by every command"
+    );
+    assert_eq!(
+        valid("bad"),
+        false,
+        "an invalid rate_limit is refused by every command"
+    );
+    assert_eq!(valid("ok"), true);
+    let out = Out::from(bed.bare().args(["auth", "describe"]).output().unwrap());
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("refusing to send credentials over plain http"),
+        "{}",
+        out.stderr
+    );
+}

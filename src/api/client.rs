@@ -68,6 +68,19 @@ pub struct ApiClient {
     limiter: Arc<RateLimiter>,
 }
 
+/// The workspace URL, refused when credentials would travel unencrypted: plain
+/// http is only for the local machine.
+pub fn check_host(host: &str) -> Result<reqwest::Url, ApiError> {
+    let url = reqwest::Url::parse(host)
+        .map_err(|e| ApiError::Refused(format!("invalid host {host}: {e}")))?;
+    if url.scheme() == "http" && !is_loopback(url.host_str().unwrap_or_default()) {
+        return Err(ApiError::Refused(format!(
+            "refusing to send credentials over plain http to {host}: Databricks workspaces are only served over https (use https://, or a loopback address for a local emulator)"
+        )));
+    }
+    Ok(url)
+}
+
 /// Is this host the local machine? Plain http is only allowed there.
 pub fn is_loopback(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
@@ -81,14 +94,7 @@ pub fn is_loopback(host: &str) -> bool {
 
 impl ApiClient {
     pub fn new(settings: Settings, auth: Box<dyn CredentialsProvider>) -> Result<Self, ApiError> {
-        let url = reqwest::Url::parse(&settings.host)
-            .map_err(|e| ApiError::Refused(format!("invalid host {}: {e}", settings.host)))?;
-        if url.scheme() == "http" && !is_loopback(url.host_str().unwrap_or_default()) {
-            return Err(ApiError::Refused(format!(
-                "refusing to send credentials over plain http to {}: Databricks workspaces are only served over https (use https://, or a loopback address for a local emulator)",
-                settings.host
-            )));
-        }
+        let url = check_host(&settings.host)?;
         let user_agent = format!(
             "dbsecrets/{} os/{} auth/{}",
             env!("CARGO_PKG_VERSION"),

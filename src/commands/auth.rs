@@ -183,6 +183,11 @@ pub async fn describe(ctx: &Context, args: AuthCheckArgs) -> Result<(), CliError
         );
     }
 
+    // The same checks as building a client: plain http, settings in range.
+    if failure.is_none() {
+        failure = crate::app::settings_for(cfg, &ctx.global).err();
+    }
+
     let (method, reason, auth_error, details) = match auth::choose(cfg) {
         Ok((m, why)) => {
             let reason = match why {
@@ -424,10 +429,14 @@ fn evaluate(name: &str, default: bool) -> (ProfileRow, Option<Config>) {
     };
     row.host = cfg.get("host").map(str::to_string);
     let chosen = auth::choose(&cfg).and_then(|(m, _)| (m.build)(&cfg).map(|_| m.name));
+    let settings = crate::app::settings_for(&cfg, &crate::cli::GlobalArgs::none());
     match (cfg.host(), chosen) {
         (Ok(_), Ok(m)) => {
             row.auth_type = Some(m.to_string());
-            row.valid = true;
+            match settings {
+                Ok(_) => row.valid = true,
+                Err(e) => row.reason = e.message,
+            }
         }
         (host, chosen) => {
             row.auth_type = chosen.as_ref().ok().map(|m| m.to_string());

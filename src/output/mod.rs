@@ -12,9 +12,10 @@ pub use json_format::render_json;
 pub use table_format::render_table;
 
 /// `-o/--output`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Aligned columns for people (the default).
+    #[default]
     Table,
     /// One JSON document on stdout.
     Json,
