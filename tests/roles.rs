@@ -95,3 +95,38 @@ fn an_unknown_token_is_exit_4_with_the_identity_hint() {
         .stderr_has(&format!("hint: the credentials were rejected by {} (credential from environment variable DATABRICKS_TOKEN)", bed.url()));
     assert!(!out.stderr.contains("stolen-token"));
 }
+
+#[test]
+fn a_bad_emulator_config_never_quotes_its_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        (
+            "a.toml",
+            "[[principals]]\nname = \"a\"\ntokens = [\"tokSECRET\" \"x\"]\n",
+        ),
+        (
+            "b.toml",
+            "[[principals]]\nname = \"a\"\npasword = \"pwSECRET\"\n",
+        ),
+        (
+            "c.json",
+            r#"{"principals":[{"name":"a","tokens":"tokSECRET"}]}"#,
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = Out::from(
+            std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"))
+                .args(["emulator", "--config", path.to_str().unwrap()])
+                .output()
+                .unwrap(),
+        );
+        assert_ne!(out.code, 0);
+        assert!(
+            out.stderr.contains("invalid emulator config"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("SECRET"), "{name}: {}", out.stderr);
+    }
+}

@@ -122,6 +122,14 @@ pub struct FederationConfig {
     pub principal: String,
 }
 
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
 impl EmulatorConfig {
     /// Reads a TOML (`.toml`) or JSON (`.json`) config file.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
@@ -131,9 +139,31 @@ impl EmulatorConfig {
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
+        // The parsers' own messages can quote the offending line, which may hold a
+        // token or password: say where and what kind of problem, never the text.
         let parsed = match ext.as_deref() {
-            Some("toml") => toml::from_str(&text).map_err(anyhow::Error::from),
-            Some("json") => serde_json::from_str(&text).map_err(anyhow::Error::from),
+            Some("toml") => toml::from_str(&text).map_err(|e| {
+                let at = e.span().map(|span| line_col(&text, span.start));
+                let what = e.message().lines().next().unwrap_or("invalid TOML");
+                let what = if what.contains('"') {
+                    "invalid value"
+                } else {
+                    what
+                };
+                match at {
+                    Some((line, col)) => anyhow::anyhow!("{what} at line {line}, column {col}"),
+                    None => anyhow::anyhow!("{what}"),
+                }
+            }),
+            Some("json") => serde_json::from_str(&text).map_err(|e| {
+                use serde_json::error::Category;
+                let what = match e.classify() {
+                    Category::Syntax | Category::Io => "invalid JSON",
+                    Category::Eof => "the JSON is truncated",
+                    Category::Data => "a field is unknown, missing or of the wrong type",
+                };
+                anyhow::anyhow!("{what} at line {}, column {}", e.line(), e.column())
+            }),
             _ => bail!(
                 "the emulator config {} must end in .toml or .json",
                 path.display()
