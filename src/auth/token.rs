@@ -20,6 +20,9 @@ pub const EARLY_REFRESH: Duration = Duration::from_secs(40);
 pub struct Token {
     pub header: SecretString,
     pub expires_at: Option<Instant>,
+    /// How long before expiry it is renewed: 40 s, or half the lifetime of a
+    /// short-lived token (so that it is not fetched again for every request).
+    pub margin: Duration,
 }
 
 impl Token {
@@ -37,14 +40,15 @@ impl Token {
             header: SecretString::from(format!("{scheme} {access_token}")),
             // A lifetime too large to add to the clock means "for this process".
             expires_at: lifetime.and_then(|l| Instant::now().checked_add(l)),
+            margin: lifetime.map_or(EARLY_REFRESH, |l| EARLY_REFRESH.min(l / 2)),
         }
     }
 
-    /// Still good for at least [`EARLY_REFRESH`].
+    /// Still good for longer than its renewal margin.
     pub fn fresh(&self, now: Instant) -> bool {
         self.expires_at.is_none_or(|at| {
             at.checked_duration_since(now)
-                .is_some_and(|left| left > EARLY_REFRESH)
+                .is_some_and(|left| left > self.margin)
         })
     }
 }
@@ -363,7 +367,15 @@ mod tests {
         let now = Instant::now();
         let t = |secs| Token::bearer("x", None, Some(Duration::from_secs(secs)));
         assert!(t(3600).fresh(now));
-        assert!(!t(30).fresh(now));
+        assert!(
+            !t(3600).fresh(now + Duration::from_secs(3561)),
+            "renewed 40 s before expiry"
+        );
+        // A short-lived token is renewed at half its life, not at every request.
+        assert!(t(30).fresh(now));
+        assert!(!t(30).fresh(now + Duration::from_secs(16)));
+        let expired = t(0);
+        assert!(!expired.fresh(Instant::now()));
         assert!(Token::bearer("x", None, None).fresh(now));
     }
 

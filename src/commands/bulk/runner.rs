@@ -153,7 +153,7 @@ impl<'a> Runner<'a> {
                     if throttled && aimd.limit() < before && !told_throttled {
                         told_throttled = true;
                         let msg = format!(
-                            "the workspace is throttling requests (HTTP 429): fewer at once ({before} -> {}), then more again as it recovers",
+                            "the workspace is throttling requests (HTTP 429 or 503): fewer at once ({before} -> {}), then more again as it recovers",
                             aimd.limit()
                         );
                         bar.suspend(|| self.ctx.info(&msg));
