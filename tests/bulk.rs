@@ -698,7 +698,7 @@ fn a_429_storm_slows_the_run_but_loses_nothing_and_keeps_the_rate() {
     assert!(elapsed >= Duration::from_millis(2900), "{elapsed:?}");
     assert!(
         out.stderr.starts_with(
-            "the workspace is throttling requests (HTTP 429): fewer at once (8 -> 4), then more again as it recovers\n"
+            "the workspace is throttling requests (HTTP 429 or 503): fewer at once (8 -> 4), then more again as it recovers\n"
         ),
         "{}",
         out.stderr
