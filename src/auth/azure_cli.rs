@@ -132,8 +132,7 @@ impl AzureCli {
 fn local_lifetime(text: &str) -> Option<Duration> {
     let naive = chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M:%S%.f").ok()?;
     let at = naive.and_local_timezone(chrono::Local).earliest()?;
-    let ms = at.timestamp_millis() - chrono::Utc::now().timestamp_millis();
-    Some(Duration::from_millis(ms.max(0) as u64))
+    Some(super::token::until_epoch_millis(at.timestamp_millis()))
 }
 
 impl CredentialsProvider for AzureCli {

@@ -152,8 +152,7 @@ impl DatabricksCli {
 /// The time left until an RFC 3339 instant (zero when it has passed).
 pub fn lifetime_until(rfc3339: &str) -> Option<Duration> {
     let at = chrono::DateTime::parse_from_rfc3339(rfc3339.trim()).ok()?;
-    let ms = at.timestamp_millis() - chrono::Utc::now().timestamp_millis();
-    Some(Duration::from_millis(ms.max(0) as u64))
+    Some(super::token::until_epoch_millis(at.timestamp_millis()))
 }
 
 impl CredentialsProvider for DatabricksCli {

@@ -53,6 +53,13 @@ impl Token {
     }
 }
 
+/// The time left until an instant given in milliseconds since the epoch (zero
+/// when it has passed): how the CLI methods turn an expiry time into a lifetime.
+pub fn until_epoch_millis(ms: i64) -> Duration {
+    let left = ms - chrono::Utc::now().timestamp_millis();
+    Duration::from_millis(left.max(0) as u64)
+}
+
 /// One token per provider, fetched on first use and again only when it is
 /// about to expire. Concurrent requests wait for the one fetch in progress.
 #[derive(Default)]
