@@ -185,7 +185,7 @@ fn an_unavailable_token_endpoint_is_retried() {
     let emu = bed.emu.emulator();
     emu.push_fault_for(
         "/oidc/v1/token",
-        dbsecrets::emulator::Fault::json(503, r#"{"error":"temporarily_unavailable"}"#),
+        dbsecrets_emulator::Fault::json(503, r#"{"error":"temporarily_unavailable"}"#),
     );
     let out = oauth(
         &bed,

@@ -15,7 +15,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use dbsecrets::emulator::{Emulator, EmulatorOptions};
+use dbsecrets_emulator::{Emulator, EmulatorOptions};
 
 pub const PUT: &str = "/api/2.0/secrets/put";
 

@@ -9,7 +9,7 @@ pub mod faulty;
 use std::path::PathBuf;
 
 use assert_cmd::Command;
-pub use dbsecrets::emulator::{BackgroundEmulator, EmulatorOptions, GetMode, RecordedRequest};
+pub use dbsecrets_emulator::{BackgroundEmulator, EmulatorOptions, GetMode, RecordedRequest};
 use tempfile::TempDir;
 
 pub const TOKEN: &str = "dapi-test-token-0000";

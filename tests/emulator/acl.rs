@@ -2,7 +2,7 @@
 //! config file, and every endpoint on both sides of each rule.
 
 use crate::common::{error, send, Api};
-use dbsecrets::emulator::{EmulatorConfig, EmulatorOptions, GroupConfig, PrincipalConfig};
+use dbsecrets_emulator::{EmulatorConfig, EmulatorOptions, GroupConfig, PrincipalConfig};
 use serde_json::{json, Value};
 
 const ADMIN: &str = "admin-token";
@@ -375,7 +375,7 @@ async fn conflicting_setups_fail_to_start() {
         tokens: vec![("t".into(), "a".into()), ("t".into(), "b".into())],
         ..EmulatorOptions::default()
     };
-    let e = dbsecrets::emulator::BackgroundEmulator::start(opts)
+    let e = dbsecrets_emulator::BackgroundEmulator::start(opts)
         .err()
         .unwrap();
     assert!(e.to_string().contains("two principals"), "{e}");

@@ -2,7 +2,7 @@
 
 use crate::common::{error, Api};
 use base64::Engine as _;
-use dbsecrets::emulator::EmulatorOptions;
+use dbsecrets_emulator::EmulatorOptions;
 use serde_json::json;
 
 fn b64(bytes: &[u8]) -> String {

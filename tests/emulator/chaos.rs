@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::{error, send, Api, TOKEN};
-use dbsecrets::emulator::{EmulatorOptions, Fault};
+use dbsecrets_emulator::{EmulatorOptions, Fault};
 use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::{error, send, Api, TOKEN};
-use dbsecrets::emulator::{BackgroundEmulator, EmulatorOptions, GetMode};
+use dbsecrets_emulator::{BackgroundEmulator, EmulatorOptions, GetMode};
 use serde_json::json;
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! client-credentials and token-exchange grants, and token expiry.
 
 use crate::common::{error, send, Api};
-use dbsecrets::emulator::EmulatorOptions;
+use dbsecrets_emulator::EmulatorOptions;
 use serde_json::{json, Value};
 
 const SP: &str = "6f0c3a52-0c0e-4b8e-9f43-2a1d1b7e4a10";

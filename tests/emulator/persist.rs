@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::Stdio;
 
 use crate::common::Api;
-use dbsecrets::emulator::{BackgroundEmulator, EmulatorOptions};
+use dbsecrets_emulator::{BackgroundEmulator, EmulatorOptions};
 use serde_json::json;
 
 /// A fresh, empty directory for one test.

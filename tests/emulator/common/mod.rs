@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use dbsecrets::emulator::{BackgroundEmulator, EmulatorOptions};
+use dbsecrets_emulator::{BackgroundEmulator, EmulatorOptions};
 use serde_json::Value;
 
 pub const TOKEN: &str = "Bearer dapi-test-token";
