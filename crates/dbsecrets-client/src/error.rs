@@ -1,39 +1,357 @@
-//! What can go wrong talking to the API, and how the server's error bodies are read.
+//! Every failure of the library, classified once, where it happens, into the
+//! [`ErrorKind`] that callers act on. Callers never match server strings: the
+//! endpoint that knows what a `400 BAD_REQUEST` means (a notebook-only `get`, a
+//! write to a Key Vault scope) says so here, in the kind.
 
-use crate::error::one_line;
+use std::fmt;
+use std::time::Duration;
 
-/// A failed API call.
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
+use crate::config::ConfigError;
+
+/// What kind of failure an [`Error`] is: what a caller acts on (an exit code,
+/// a hint, whether to go on with other work).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The object does not exist: 404, `RESOURCE_DOES_NOT_EXIST`, `NOT_FOUND`.
+    NotFound,
+    /// The object already exists: 409, `RESOURCE_ALREADY_EXISTS`.
+    AlreadyExists,
+    /// Authenticated, but not permitted: 403, `PERMISSION_DENIED`.
+    PermissionDenied,
+    /// Not authenticated: 401, an invalid or expired token, or a sign-in
+    /// service that rejected the credentials.
+    Unauthenticated,
+    /// The workspace only lets notebooks and jobs read secret values
+    /// (`secrets/get` answered `400 BAD_REQUEST`).
+    NotebookOnly,
+    /// The scope is backed by Azure Key Vault, which is read-only through Databricks.
+    ReadOnlyScope,
+    /// Creating a Key Vault-backed scope needs an Azure AD token, not a personal access token.
+    AzureTokenRequired,
+    /// A service limit: too many scopes, secrets, or a value too large (`RESOURCE_LIMIT_EXCEEDED`).
+    LimitExceeded,
+    /// Throttled (429) or unavailable (503), and retries ran out.
+    Throttled,
+    /// No usable answer: connection refused, DNS, TLS, reset, timeout.
+    Transport,
+    /// An answer that is not what the endpoint sends (bad JSON, HTML, a redirect, too large).
+    InvalidResponse,
+    /// The server refused the request for another reason (400 `INVALID_PARAMETER_VALUE`, …).
+    Rejected,
+    /// The server failed (500, 502, …).
+    Server,
+    /// The configuration is unusable: no host, a bad profile, two sign-in
+    /// methods, plain http to a remote host, a setting out of range. Nothing was sent.
+    InvalidSettings,
+    /// An argument is invalid (a name the service would refuse, an empty value). Nothing was sent.
+    InvalidInput,
+}
+
+/// A failed call, or a call that could not be made.
+///
+/// Its `Display` is one line that names what failed; it never contains a
+/// credential or a secret value.
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    detail: Detail,
+}
+
+/// What exactly went wrong.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Detail {
     /// The server answered with a non-success status.
-    #[error("{}", status_text(*status, error_code.as_deref(), message.as_deref()))]
     Status {
         status: u16,
         error_code: Option<String>,
         message: Option<String>,
     },
     /// The server answered with a redirect: the request did not reach the API.
-    #[error("the request did not reach the API: the server redirected to {location} (HTTP {status}); check the host, private link or SSO")]
     Redirect { status: u16, location: String },
-    /// No usable answer: connection refused, reset, DNS failure, timeout.
-    #[error("{0}")]
+    /// No usable answer.
     Transport(String),
     /// A success status with a body that is not what the endpoint answers.
-    #[error("unreadable response from the server (HTTP {status}): {detail}")]
     InvalidResponse { status: u16, detail: String },
-    /// The credential could not be obtained.
-    #[error("{0}")]
-    Auth(#[from] crate::auth::AuthError),
-    /// Retries ran out.
-    #[error("gave up after {attempts} attempt{} over {seconds:.1} s: {last}", if *attempts == 1 { "" } else { "s" })]
+    /// A credential could not be obtained.
+    SignIn(SignInError),
+    /// Retries ran out; `last` is the last attempt's failure.
     GaveUp {
         attempts: u32,
-        seconds: f64,
-        last: Box<ApiError>,
+        elapsed: Duration,
+        last: Box<Error>,
     },
-    /// The request was refused before sending (e.g. credentials over plain http).
-    #[error("{0}")]
+    /// The configuration is unusable.
+    Config(ConfigError),
+    /// Refused before sending: an argument or a setting.
     Refused(String),
+}
+
+/// A credential could not be obtained. The message names the method and the
+/// identity (client id, profile, host), never a secret; the hint is the next step.
+#[derive(Debug, Clone)]
+pub struct SignInError {
+    pub message: String,
+    pub hint: Option<String>,
+    pub failure: SignInFailure,
+}
+
+/// Why a sign-in failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignInFailure {
+    /// The credentials were refused, or cannot be used as configured.
+    Rejected,
+    /// The sign-in service could not be reached, or was unavailable: worth another try.
+    Unreachable,
+}
+
+impl SignInError {
+    pub fn new(message: impl Into<String>) -> Self {
+        SignInError {
+            message: message.into(),
+            hint: None,
+            failure: SignInFailure::Rejected,
+        }
+    }
+
+    /// Marks the failure as transient (network, 429, 503).
+    pub fn transient_if(mut self, transient: bool) -> Self {
+        if transient {
+            self.failure = SignInFailure::Unreachable;
+        }
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Unreachable rather than rejected: retried like any request.
+    pub fn is_transient(&self) -> bool {
+        self.failure == SignInFailure::Unreachable
+    }
+}
+
+impl fmt::Display for SignInError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SignInError {}
+
+impl Error {
+    /// An error of `kind` with its detail.
+    pub fn new(kind: ErrorKind, detail: Detail) -> Self {
+        Error { kind, detail }
+    }
+
+    /// An error status of the server, classified by status (then by code).
+    pub fn status(status: u16, error_code: Option<String>, message: Option<String>) -> Self {
+        let kind = classify(status, error_code.as_deref());
+        Error::new(
+            kind,
+            Detail::Status {
+                status,
+                error_code,
+                message,
+            },
+        )
+    }
+
+    pub fn transport(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Transport, Detail::Transport(message.into()))
+    }
+
+    pub fn invalid_response(status: u16, detail: impl Into<String>) -> Self {
+        Error::new(
+            ErrorKind::InvalidResponse,
+            Detail::InvalidResponse {
+                status,
+                detail: detail.into(),
+            },
+        )
+    }
+
+    /// Refused before sending because of a setting (e.g. plain http to a remote host).
+    pub fn invalid_settings(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::InvalidSettings, Detail::Refused(message.into()))
+    }
+
+    /// Refused before sending because of an argument (a bad name, an empty value).
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::InvalidInput, Detail::Refused(message.into()))
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    pub fn detail(&self) -> &Detail {
+        &self.detail
+    }
+
+    /// The same failure, classified as `kind`: for the endpoint that knows what
+    /// a generic answer means there (e.g. `400 BAD_REQUEST` on `secrets/get`).
+    pub fn reclassified(mut self, kind: ErrorKind) -> Self {
+        if let Detail::GaveUp { last, .. } = &mut self.detail {
+            last.kind = kind;
+        }
+        self.kind = kind;
+        self
+    }
+
+    /// The failure of the last attempt, through retries.
+    pub fn last_attempt(&self) -> &Error {
+        match &self.detail {
+            Detail::GaveUp { last, .. } => last.last_attempt(),
+            _ => self,
+        }
+    }
+
+    /// The HTTP status of the server's answer, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        match &self.last_attempt().detail {
+            Detail::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The server's `error_code`, when its answer had one.
+    pub fn error_code(&self) -> Option<&str> {
+        match &self.last_attempt().detail {
+            Detail::Status { error_code, .. } => error_code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The server's message, when its answer had one (one line, clipped).
+    pub fn server_message(&self) -> Option<&str> {
+        match &self.last_attempt().detail {
+            Detail::Status { message, .. } => message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The sign-in failure, when a credential could not be obtained.
+    pub fn sign_in(&self) -> Option<&SignInError> {
+        match &self.last_attempt().detail {
+            Detail::SignIn(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The configuration error, when the settings were unusable.
+    pub fn config(&self) -> Option<&ConfigError> {
+        match &self.detail {
+            Detail::Config(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The next step, when the failing part knows it (a sign-in method, a config rule).
+    pub fn hint(&self) -> Option<String> {
+        match &self.last_attempt().detail {
+            Detail::SignIn(e) => e.hint.clone(),
+            Detail::Config(e) => e.hint(),
+            _ => None,
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        self.kind == ErrorKind::NotFound
+    }
+
+    pub fn is_already_exists(&self) -> bool {
+        self.kind == ErrorKind::AlreadyExists
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.detail {
+            Detail::Status {
+                status,
+                error_code,
+                message,
+            } => f.write_str(&status_text(
+                *status,
+                error_code.as_deref(),
+                message.as_deref(),
+            )),
+            Detail::Redirect { status, location } => write!(
+                f,
+                "the request did not reach the API: the server redirected to {location} (HTTP {status}); check the host, private link or SSO"
+            ),
+            Detail::Transport(m) | Detail::Refused(m) => f.write_str(m),
+            Detail::InvalidResponse { status, detail } => write!(
+                f,
+                "unreadable response from the server (HTTP {status}): {detail}"
+            ),
+            Detail::SignIn(e) => f.write_str(&e.message),
+            Detail::GaveUp {
+                attempts,
+                elapsed,
+                last,
+            } => write!(
+                f,
+                "gave up after {attempts} attempt{} over {:.1} s: {last}",
+                if *attempts == 1 { "" } else { "s" },
+                elapsed.as_secs_f64()
+            ),
+            Detail::Config(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::new(ErrorKind::InvalidSettings, Detail::Config(e))
+    }
+}
+
+impl From<SignInError> for Error {
+    fn from(e: SignInError) -> Self {
+        let kind = match e.failure {
+            SignInFailure::Rejected => ErrorKind::Unauthenticated,
+            SignInFailure::Unreachable => ErrorKind::Transport,
+        };
+        Error::new(kind, Detail::SignIn(e))
+    }
+}
+
+/// The kind of an error answer: by HTTP status first, refined by `error_code`
+/// only where the status alone is ambiguous (the Secrets API 2.0 answers
+/// "already exists" and "limit exceeded" with a plain 400).
+pub fn classify(status: u16, error_code: Option<&str>) -> ErrorKind {
+    match status {
+        404 => ErrorKind::NotFound,
+        409 => ErrorKind::AlreadyExists,
+        401 => ErrorKind::Unauthenticated,
+        // A 403 with `{"error_code": 403, "message": "Invalid access token."}`
+        // (a numeric code) or UNAUTHENTICATED is a rejected token, not a missing ACL.
+        403 => match error_code {
+            Some("UNAUTHENTICATED" | "UNAUTHORIZED" | "403") => ErrorKind::Unauthenticated,
+            _ => ErrorKind::PermissionDenied,
+        },
+        429 | 503 => ErrorKind::Throttled,
+        _ => match error_code {
+            Some("RESOURCE_DOES_NOT_EXIST" | "NOT_FOUND" | "FEATURE_DISABLED_NOT_FOUND") => {
+                ErrorKind::NotFound
+            }
+            Some("RESOURCE_ALREADY_EXISTS" | "ALREADY_EXISTS") => ErrorKind::AlreadyExists,
+            Some("PERMISSION_DENIED" | "CUSTOMER_UNAUTHORIZED") => ErrorKind::PermissionDenied,
+            Some("UNAUTHENTICATED" | "UNAUTHORIZED") => ErrorKind::Unauthenticated,
+            Some("RESOURCE_LIMIT_EXCEEDED" | "RESOURCE_EXHAUSTED") => ErrorKind::LimitExceeded,
+            _ if status >= 500 => ErrorKind::Server,
+            _ => ErrorKind::Rejected,
+        },
+    }
 }
 
 /// `CODE: message (HTTP n)`, with whatever parts are known.
@@ -51,86 +369,6 @@ fn reason(status: u16) -> &'static str {
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("")
-}
-
-impl ApiError {
-    /// The innermost error (through retries).
-    pub fn root(&self) -> &ApiError {
-        match self {
-            ApiError::GaveUp { last, .. } => last.root(),
-            e => e,
-        }
-    }
-
-    pub fn status(&self) -> Option<u16> {
-        match self.root() {
-            ApiError::Status { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-
-    pub fn error_code(&self) -> Option<&str> {
-        match self.root() {
-            ApiError::Status { error_code, .. } => error_code.as_deref(),
-            _ => None,
-        }
-    }
-
-    pub fn message(&self) -> Option<&str> {
-        match self.root() {
-            ApiError::Status { message, .. } => message.as_deref(),
-            _ => None,
-        }
-    }
-
-    /// What kind of failure this is: by error_code when it is known, else by HTTP status.
-    pub fn kind(&self) -> Kind {
-        match self.root() {
-            ApiError::Auth(a) if a.transient => return Kind::Other,
-            ApiError::Auth(_) => return Kind::Unauthorized,
-            ApiError::Refused(_) => return Kind::Refused,
-            ApiError::Status { .. } => {}
-            _ => return Kind::Other,
-        }
-        match self.error_code() {
-            Some("RESOURCE_DOES_NOT_EXIST" | "NOT_FOUND" | "FEATURE_DISABLED_NOT_FOUND") => {
-                Kind::NotFound
-            }
-            Some(
-                "PERMISSION_DENIED" | "UNAUTHENTICATED" | "CUSTOMER_UNAUTHORIZED" | "UNAUTHORIZED",
-            ) => Kind::Unauthorized,
-            Some("RESOURCE_ALREADY_EXISTS" | "ALREADY_EXISTS") => Kind::AlreadyExists,
-            _ => match self.status() {
-                Some(404) => Kind::NotFound,
-                Some(401 | 403) => Kind::Unauthorized,
-                Some(409) => Kind::AlreadyExists,
-                _ => Kind::Other,
-            },
-        }
-    }
-
-    pub fn is_not_found(&self) -> bool {
-        self.kind() == Kind::NotFound
-    }
-
-    pub fn is_already_exists(&self) -> bool {
-        self.kind() == Kind::AlreadyExists
-    }
-}
-
-/// The classes of failure that callers act on (the CLI maps them to exit codes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// RESOURCE_DOES_NOT_EXIST, NOT_FOUND or HTTP 404.
-    NotFound,
-    /// Not authenticated or not permitted: 401, 403, PERMISSION_DENIED, a rejected sign-in.
-    Unauthorized,
-    /// RESOURCE_ALREADY_EXISTS or HTTP 409.
-    AlreadyExists,
-    /// Refused before sending (e.g. credentials over plain http).
-    Refused,
-    /// Anything else: server errors, unreadable answers, the network.
-    Other,
 }
 
 /// Reads an error body: JSON `{"error_code", "message"}` (a numeric error_code too,
@@ -178,17 +416,33 @@ fn clip(s: &str) -> String {
     }
 }
 
+/// Folds newlines and control characters so that a message stays on one line
+/// and cannot drive a terminal.
+pub fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = false;
+    for c in s.chars() {
+        let c = if c.is_control() { ' ' } else { c };
+        if c == ' ' {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out.trim().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn status(status: u16, body: &str) -> ApiError {
+    fn status(status: u16, body: &str) -> Error {
         let (error_code, message) = parse_error_body(body.as_bytes());
-        ApiError::Status {
-            status,
-            error_code,
-            message,
-        }
+        Error::status(status, error_code, message)
     }
 
     #[test]
@@ -228,51 +482,50 @@ mod tests {
     }
 
     #[test]
-    fn exit_codes() {
-        assert_eq!(
-            status(
+    fn kinds_by_status_then_code() {
+        use ErrorKind::*;
+        let cases = [
+            (
                 404,
-                r#"{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"m"}"#
-            )
-            .exit_code(),
-            3
-        );
-        assert_eq!(
-            status(404, r#"{"error_code":"NOT_FOUND","message":"m"}"#).exit_code(),
-            3
-        );
-        assert_eq!(status(404, "").exit_code(), 3);
-        assert_eq!(
-            status(
+                r#"{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"m"}"#,
+                NotFound,
+            ),
+            (404, r#"{"error_code":"NOT_FOUND","message":"m"}"#, NotFound),
+            (404, "", NotFound),
+            (
                 400,
-                r#"{"error_code":"RESOURCE_ALREADY_EXISTS","message":"m"}"#
-            )
-            .exit_code(),
-            5
-        );
-        assert_eq!(status(409, "").exit_code(), 5);
-        assert_eq!(
-            status(403, r#"{"error_code":"PERMISSION_DENIED","message":"m"}"#).exit_code(),
-            4
-        );
-        assert_eq!(status(401, "").exit_code(), 4);
-        assert_eq!(
-            status(
+                r#"{"error_code":"RESOURCE_ALREADY_EXISTS","message":"m"}"#,
+                AlreadyExists,
+            ),
+            (409, "", AlreadyExists),
+            (
                 403,
-                r#"{"error_code":403,"message":"Invalid access token."}"#
-            )
-            .exit_code(),
-            4
-        );
-        assert_eq!(
-            status(
+                r#"{"error_code":"PERMISSION_DENIED","message":"m"}"#,
+                PermissionDenied,
+            ),
+            (401, "", Unauthenticated),
+            (
+                403,
+                r#"{"error_code":403,"message":"Invalid access token."}"#,
+                Unauthenticated,
+            ),
+            (
                 400,
-                r#"{"error_code":"INVALID_PARAMETER_VALUE","message":"m"}"#
-            )
-            .exit_code(),
-            1
-        );
-        assert_eq!(status(500, "").exit_code(), 1);
+                r#"{"error_code":"INVALID_PARAMETER_VALUE","message":"m"}"#,
+                Rejected,
+            ),
+            (
+                400,
+                r#"{"error_code":"RESOURCE_LIMIT_EXCEEDED","message":"m"}"#,
+                LimitExceeded,
+            ),
+            (429, "", Throttled),
+            (500, "", Server),
+            (502, "<html>x</html>", Server),
+        ];
+        for (code, body, kind) in cases {
+            assert_eq!(status(code, body).kind(), kind, "{code} {body}");
+        }
     }
 
     #[test]
@@ -289,5 +542,31 @@ mod tests {
             .to_string(),
             "RESOURCE_DOES_NOT_EXIST: Scope x does not exist! (HTTP 404)"
         );
+    }
+
+    #[test]
+    fn gave_up_keeps_the_last_attempt() {
+        let e = Error::new(
+            ErrorKind::Throttled,
+            Detail::GaveUp {
+                attempts: 3,
+                elapsed: Duration::from_millis(1500),
+                last: Box::new(status(429, r#"{"error_code":"REQUEST_LIMIT_EXCEEDED"}"#)),
+            },
+        );
+        assert_eq!(e.http_status(), Some(429));
+        assert_eq!(e.error_code(), Some("REQUEST_LIMIT_EXCEEDED"));
+        assert_eq!(
+            e.to_string(),
+            "gave up after 3 attempts over 1.5 s: REQUEST_LIMIT_EXCEEDED (HTTP 429)"
+        );
+        let e = e.reclassified(ErrorKind::NotebookOnly);
+        assert_eq!(e.kind(), ErrorKind::NotebookOnly);
+        assert_eq!(e.last_attempt().kind(), ErrorKind::NotebookOnly);
+    }
+
+    #[test]
+    fn one_line_folds_control_characters() {
+        assert_eq!(one_line("boom\nsecond\x1b[31m "), "boom second [31m");
     }
 }

@@ -1,14 +1,15 @@
-//! Client-side checks of names and permissions, so that a request the server
-//! would refuse is never sent (exit code 2, nothing on the wire).
+//! Client-side checks of names, permissions and values by the service's own
+//! rules (secrets-api.md), so that a request the server would refuse is never
+//! sent: each failure is an [`ErrorKind::InvalidInput`](crate::ErrorKind) error.
 
-use crate::error::CliError;
+use crate::Error;
 
 /// Longest scope name or key the service accepts.
 pub const MAX_NAME_LEN: usize = 128;
 /// Largest secret value the service accepts, in bytes.
 pub const MAX_VALUE_BYTES: usize = 131_072;
 
-fn check(kind: &str, name: &str, extra: &[char], allowed: &str) -> Result<(), CliError> {
+fn check(kind: &str, name: &str, extra: &[char], allowed: &str) -> Result<(), Error> {
     let ok_chars = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') || extra.contains(&c));
@@ -29,13 +30,13 @@ fn check(kind: &str, name: &str, extra: &[char], allowed: &str) -> Result<(), Cl
             .unwrap_or(' ');
         format!("contains {bad:?}")
     };
-    Err(CliError::usage(format!(
+    Err(Error::invalid_input(format!(
         "invalid {kind} name '{shown}': it {problem}; {kind} names are 1 to {MAX_NAME_LEN} characters of {allowed}"
     )))
 }
 
 /// Scope names: letters, digits, `-`, `_`, `.` and `@`, 1 to 128 characters.
-pub fn scope(name: &str) -> Result<(), CliError> {
+pub fn scope(name: &str) -> Result<(), Error> {
     check(
         "scope",
         name,
@@ -45,39 +46,39 @@ pub fn scope(name: &str) -> Result<(), CliError> {
 }
 
 /// Secret keys: letters, digits, `-`, `_` and `.`, 1 to 128 characters.
-pub fn key(name: &str) -> Result<(), CliError> {
+pub fn key(name: &str) -> Result<(), Error> {
     check("key", name, &[], "letters, digits, '-', '_' and '.'")
 }
 
 /// An ACL principal: a user name, service principal application id or group name.
-pub fn principal(name: &str) -> Result<(), CliError> {
+pub fn principal(name: &str) -> Result<(), Error> {
     if name.trim().is_empty() {
-        return Err(CliError::usage("the principal is empty: give a user name, a service principal's application id or a group name such as 'users'"));
+        return Err(Error::invalid_input("the principal is empty: give a user name, a service principal's application id or a group name such as 'users'"));
     }
     Ok(())
 }
 
 /// A scope ACL permission, accepted in any case and returned upper case.
-pub fn permission(p: &str) -> Result<&'static str, CliError> {
+pub fn permission(p: &str) -> Result<&'static str, Error> {
     match p.to_ascii_uppercase().as_str() {
         "READ" => Ok("READ"),
         "WRITE" => Ok("WRITE"),
         "MANAGE" => Ok("MANAGE"),
-        _ => Err(CliError::usage(format!(
+        _ => Err(Error::invalid_input(format!(
             "invalid permission '{p}': use READ, WRITE or MANAGE"
         ))),
     }
 }
 
 /// A secret value must be non-empty and at most 128 KiB.
-pub fn value_len(len: usize) -> Result<(), CliError> {
+pub fn value_len(len: usize) -> Result<(), Error> {
     if len == 0 {
-        return Err(CliError::usage(
+        return Err(Error::invalid_input(
             "the secret value is empty: an empty secret is refused",
         ));
     }
     if len > MAX_VALUE_BYTES {
-        return Err(CliError::usage(format!(
+        return Err(Error::invalid_input(format!(
             "the secret value is {len} bytes; the service accepts at most {MAX_VALUE_BYTES} bytes (128 KiB)"
         )));
     }
@@ -95,12 +96,8 @@ mod tests {
         }
         for bad in ["", "has space", "slash/", "ünïcode", &"x".repeat(129)] {
             let err = scope(bad).unwrap_err();
-            assert_eq!(err.code, 2);
-            assert!(
-                err.message.starts_with("invalid scope name"),
-                "{}",
-                err.message
-            );
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
+            assert!(err.to_string().starts_with("invalid scope name"), "{err}");
         }
     }
 
@@ -108,7 +105,7 @@ mod tests {
     fn keys_do_not_allow_at() {
         assert!(key("api-key.v1_x").is_ok());
         let err = key("a@b").unwrap_err();
-        assert!(err.message.contains("contains '@'"), "{}", err.message);
+        assert!(err.to_string().contains("contains '@'"), "{err}");
     }
 
     #[test]

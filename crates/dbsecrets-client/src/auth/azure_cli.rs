@@ -5,13 +5,14 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
-use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::azure::{is_azure, resource_id_headers, AZURE_DATABRICKS_RESOURCE};
 use super::command::{find_program, run, RunError, COMMAND_TIMEOUT};
 use super::token::Seconds;
-use super::{AuthError, BoxFuture, CredentialsProvider, Method, Token, TokenCache};
+use super::{BoxFuture, Cached, Method, Token, TokenSource};
+use crate::error::SignInError;
+use crate::http::Http;
 
 pub const METHOD: Method = Method {
     name: "azure-cli",
@@ -27,7 +28,7 @@ pub const METHOD: Method = Method {
             c.get("azure_tenant_id"),
         );
         p.headers = resource_id_headers(c)?;
-        Ok(Box::new(p))
+        Ok(Box::new(Cached::new(p)))
     },
 };
 
@@ -38,7 +39,6 @@ pub struct AzureCli {
     tenant: Option<String>,
     headers: Vec<(HeaderName, HeaderValue)>,
     timeout: Duration,
-    cache: TokenCache,
 }
 
 #[derive(Deserialize)]
@@ -74,7 +74,6 @@ impl AzureCli {
             tenant: tenant.map(str::to_string),
             headers: Vec::new(),
             timeout: COMMAND_TIMEOUT,
-            cache: TokenCache::default(),
         }
     }
 
@@ -82,7 +81,7 @@ impl AzureCli {
         format!("az {}", self.args.join(" "))
     }
 
-    async fn fetch(&self) -> Result<Token, AuthError> {
+    async fn fetch_token(&self) -> Result<Token, SignInError> {
         let shown = self.command_line();
         let login = match &self.tenant {
             Some(t) => format!("az login --tenant {t}"),
@@ -91,7 +90,7 @@ impl AzureCli {
         let stdout = run(&self.program, &self.args, self.timeout)
             .await
             .map_err(|e| {
-                let err = AuthError::new(format!("azure-cli: `{shown}` gave no token: {e}"));
+                let err = SignInError::new(format!("azure-cli: `{shown}` gave no token: {e}"));
                 match e {
                     RunError::NotFound => err.with_hint(format!(
                         "install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli) and run `{login}`"
@@ -100,7 +99,7 @@ impl AzureCli {
                 }
             })?;
         let parsed: AzToken = serde_json::from_slice(&stdout).map_err(|_| {
-            AuthError::new(format!(
+            SignInError::new(format!(
                 "azure-cli: `{shown}` did not print the expected JSON"
             ))
             .with_hint("update the Azure CLI")
@@ -109,7 +108,7 @@ impl AzureCli {
             .access_token
             .filter(|t| !t.trim().is_empty())
             .ok_or_else(|| {
-                AuthError::new(format!("azure-cli: `{shown}` printed no accessToken"))
+                SignInError::new(format!("azure-cli: `{shown}` printed no accessToken"))
                     .with_hint(format!("run `{login}` and try again"))
             })?;
         let lifetime = parsed
@@ -135,16 +134,18 @@ fn local_lifetime(text: &str) -> Option<Duration> {
     Some(super::token::until_epoch_millis(at.timestamp_millis()))
 }
 
-impl CredentialsProvider for AzureCli {
+impl TokenSource for AzureCli {
     fn name(&self) -> &'static str {
         METHOD.name
     }
 
-    fn authorization<'a>(
-        &'a self,
-        _http: &'a reqwest::Client,
-    ) -> BoxFuture<'a, Result<SecretString, AuthError>> {
-        Box::pin(self.cache.get(|| self.fetch()))
+    fn fetch<'a>(&'a self, _http: &'a Http) -> BoxFuture<'a, Result<Token, SignInError>> {
+        Box::pin(self.fetch_token())
+    }
+
+    /// The Azure CLI talks to Azure; dbsecrets only runs it.
+    fn remote_endpoints(&self) -> bool {
+        false
     }
 
     fn extra_headers(&self) -> Vec<(HeaderName, HeaderValue)> {

@@ -6,8 +6,10 @@ use reqwest::header::{HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::azure::{is_azure, login_base, resource_id_headers, AZURE_DATABRICKS_RESOURCE};
-use super::token::{check_url, send_json, TokenResponse};
-use super::{always, secret, AuthError, BoxFuture, CredentialsProvider, Method, Token, TokenCache};
+use super::token::{send_json, TokenResponse};
+use super::{always, secret, BoxFuture, Cached, Method, Token, TokenSource};
+use crate::error::SignInError;
+use crate::http::{check_credential_url as check_url, Http};
 
 pub const METHOD: Method = Method {
     name: "azure-client-secret",
@@ -28,7 +30,7 @@ pub const METHOD: Method = Method {
             secret(c, "azure_client_secret").expect("configured() checked azure_client_secret"),
         );
         p.headers = resource_id_headers(c)?;
-        Ok(Box::new(p))
+        Ok(Box::new(Cached::new(p)))
     },
 };
 
@@ -38,7 +40,6 @@ pub struct AzureClientSecret {
     client_id: String,
     client_secret: SecretString,
     headers: Vec<(HeaderName, HeaderValue)>,
-    cache: TokenCache,
 }
 
 impl AzureClientSecret {
@@ -58,20 +59,19 @@ impl AzureClientSecret {
             client_id: client_id.to_string(),
             client_secret,
             headers: Vec::new(),
-            cache: TokenCache::default(),
         }
     }
 
-    async fn fetch(&self, http: &reqwest::Client) -> Result<Token, AuthError> {
+    async fn fetch_token(&self, http: &Http) -> Result<Token, SignInError> {
         let endpoint = check_url(&self.endpoint, "the Azure AD token endpoint")
-            .map_err(|m| AuthError::new(format!("azure-client-secret: {m}")))?;
-        let req = http.post(endpoint.as_str()).form(&[
+            .map_err(|m| SignInError::new(format!("azure-client-secret: {m}")))?;
+        let req = http.client().post(endpoint.as_str()).form(&[
             ("grant_type", "client_credentials"),
             ("client_id", self.client_id.as_str()),
             ("client_secret", self.client_secret.expose_secret()),
             ("resource", AZURE_DATABRICKS_RESOURCE),
         ]);
-        send_json::<TokenResponse>(req, &self.endpoint)
+        send_json::<TokenResponse>(http, req, &self.endpoint)
             .await
             .and_then(|r| r.into_token(&self.endpoint))
             .map_err(|f| {
@@ -86,16 +86,13 @@ impl AzureClientSecret {
     }
 }
 
-impl CredentialsProvider for AzureClientSecret {
+impl TokenSource for AzureClientSecret {
     fn name(&self) -> &'static str {
         METHOD.name
     }
 
-    fn authorization<'a>(
-        &'a self,
-        http: &'a reqwest::Client,
-    ) -> BoxFuture<'a, Result<SecretString, AuthError>> {
-        Box::pin(self.cache.get(|| self.fetch(http)))
+    fn fetch<'a>(&'a self, http: &'a Http) -> BoxFuture<'a, Result<Token, SignInError>> {
+        Box::pin(self.fetch_token(http))
     }
 
     fn extra_headers(&self) -> Vec<(HeaderName, HeaderValue)> {

@@ -5,12 +5,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::command::{find_program, run, RunError, COMMAND_TIMEOUT};
-use super::{AuthError, BoxFuture, CredentialsProvider, Method, Token, TokenCache};
+use super::{BoxFuture, Cached, Method, Token, TokenSource};
 use crate::config::{Config, Source};
+use crate::error::SignInError;
+use crate::http::Http;
 
 pub const METHOD: Method = Method {
     name: "databricks-cli",
@@ -25,7 +26,7 @@ pub const METHOD: Method = Method {
         }
         Ok(())
     },
-    build: |c| Ok(Box::new(DatabricksCli::from_config(c))),
+    build: |c| Ok(Box::new(Cached::new(DatabricksCli::from_config(c)))),
 };
 
 /// The CLI to run: DATABRICKS_CLI_PATH, else `databricks` on PATH.
@@ -41,7 +42,6 @@ pub struct DatabricksCli {
     /// The command a user runs to sign in again.
     login: String,
     timeout: Duration,
-    cache: TokenCache,
 }
 
 #[derive(Deserialize)]
@@ -94,7 +94,6 @@ impl DatabricksCli {
             args,
             login,
             timeout: COMMAND_TIMEOUT,
-            cache: TokenCache::default(),
         }
     }
 
@@ -107,13 +106,13 @@ impl DatabricksCli {
         format!("{name} {}", self.args.join(" "))
     }
 
-    async fn fetch(&self) -> Result<Token, AuthError> {
+    async fn fetch_token(&self) -> Result<Token, SignInError> {
         let shown = self.command_line();
         let login_hint = format!("sign in with `{}` and run the command again", self.login);
         let stdout = run(&self.program, &self.args, self.timeout)
             .await
             .map_err(|e| {
-                let err = AuthError::new(format!("databricks-cli: `{shown}` gave no token: {e}"));
+                let err = SignInError::new(format!("databricks-cli: `{shown}` gave no token: {e}"));
                 match &e {
                     RunError::NotFound => err.with_hint(format!(
                         "install the Databricks CLI (https://docs.databricks.com/dev-tools/cli/install.html) and run `{}`, or set DATABRICKS_CLI_PATH to it",
@@ -128,7 +127,7 @@ impl DatabricksCli {
                 }
             })?;
         let parsed: CliToken = serde_json::from_slice(&stdout).map_err(|_| {
-            AuthError::new(format!(
+            SignInError::new(format!(
                 "databricks-cli: `{shown}` did not print the expected JSON (access_token, expiry)"
             ))
             .with_hint("update the Databricks CLI to a current version")
@@ -137,7 +136,7 @@ impl DatabricksCli {
             .access_token
             .filter(|t| !t.trim().is_empty())
             .ok_or_else(|| {
-                AuthError::new(format!("databricks-cli: `{shown}` printed no access_token"))
+                SignInError::new(format!("databricks-cli: `{shown}` printed no access_token"))
                     .with_hint(login_hint.clone())
             })?;
         let lifetime = parsed.expiry.as_deref().and_then(lifetime_until);
@@ -155,16 +154,18 @@ pub fn lifetime_until(rfc3339: &str) -> Option<Duration> {
     Some(super::token::until_epoch_millis(at.timestamp_millis()))
 }
 
-impl CredentialsProvider for DatabricksCli {
+impl TokenSource for DatabricksCli {
     fn name(&self) -> &'static str {
         METHOD.name
     }
 
-    fn authorization<'a>(
-        &'a self,
-        _http: &'a reqwest::Client,
-    ) -> BoxFuture<'a, Result<SecretString, AuthError>> {
-        Box::pin(self.cache.get(|| self.fetch()))
+    fn fetch<'a>(&'a self, _http: &'a Http) -> BoxFuture<'a, Result<Token, SignInError>> {
+        Box::pin(self.fetch_token())
+    }
+
+    /// The databricks CLI talks to the workspace; dbsecrets only runs it.
+    fn remote_endpoints(&self) -> bool {
+        false
     }
 
     fn details(&self) -> Vec<(&'static str, String)> {

@@ -2,7 +2,7 @@
 //! or the one DATABRICKS_OIDC_TOKEN_ENV names).
 
 use super::oidc::{IdTokenSource, TokenExchange};
-use super::{always, origin, secret, Method};
+use super::{always, origin, secret, Cached, Method};
 
 pub const METHOD: Method = Method {
     name: "env-oidc",
@@ -14,6 +14,10 @@ pub const METHOD: Method = Method {
             token: secret(c, "oidc_token").expect("configured() checked oidc_token"),
             origin: origin(c, "oidc_token"),
         };
-        Ok(Box::new(TokenExchange::for_config(METHOD.name, c, source)?))
+        Ok(Box::new(Cached::new(TokenExchange::for_config(
+            METHOD.name,
+            c,
+            source,
+        )?)))
     },
 };

@@ -2,7 +2,7 @@
 //! at each exchange because platforms rotate it.
 
 use super::oidc::{IdTokenSource, TokenExchange};
-use super::{always, origin, Method};
+use super::{always, origin, Cached, Method};
 
 pub const METHOD: Method = Method {
     name: "file-oidc",
@@ -14,6 +14,10 @@ pub const METHOD: Method = Method {
             path: c.get("oidc_token_filepath").unwrap_or_default().into(),
             origin: origin(c, "oidc_token_filepath"),
         };
-        Ok(Box::new(TokenExchange::for_config(METHOD.name, c, source)?))
+        Ok(Box::new(Cached::new(TokenExchange::for_config(
+            METHOD.name,
+            c,
+            source,
+        )?)))
     },
 };

@@ -5,7 +5,7 @@
 use secrecy::SecretString;
 
 use super::oidc::{IdTokenSource, TokenExchange};
-use super::{always, Method};
+use super::{always, Cached, Method};
 
 pub const METHOD: Method = Method {
     name: "github-oidc",
@@ -30,6 +30,10 @@ pub const METHOD: Method = Method {
                     .to_string(),
             ),
         };
-        Ok(Box::new(TokenExchange::for_config(METHOD.name, c, source)?))
+        Ok(Box::new(Cached::new(TokenExchange::for_config(
+            METHOD.name,
+            c,
+            source,
+        )?)))
     },
 };

@@ -8,7 +8,7 @@
 mod azure;
 mod azure_cli;
 mod azure_client_secret;
-mod basic;
+mod cached;
 mod command;
 mod databricks_cli;
 mod env_oidc;
@@ -16,7 +16,7 @@ mod file_oidc;
 mod github_oidc;
 mod oauth_m2m;
 mod oidc;
-mod pat;
+mod static_header;
 mod token;
 
 use std::future::Future;
@@ -26,65 +26,40 @@ use reqwest::header::{HeaderName, HeaderValue};
 use secrecy::SecretString;
 
 use crate::config::{Config, ConfigError};
+use crate::error::SignInError;
+use crate::http::Http;
 
 pub use azure::{is_azure_host, login_base, AZURE_DATABRICKS_RESOURCE};
 pub use azure_cli::AzureCli;
 pub use azure_client_secret::AzureClientSecret;
-pub use basic::Basic;
+pub use cached::{Cached, TokenSource};
 pub use command::{summarize_stderr, COMMAND_TIMEOUT};
 pub use databricks_cli::DatabricksCli;
 pub use oauth_m2m::OAuthM2m;
 pub use oidc::{IdTokenSource, TokenExchange};
-pub use pat::Pat;
+pub use static_header::StaticHeader;
 pub use token::{Discovery, Token, TokenCache, EARLY_REFRESH};
 
 /// A boxed future, so the trait stays object-safe without extra crates.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// A credential could not be obtained (exit code 4). The message names the
-/// method and the identity (client id, profile, host), never a secret; the hint
-/// is the next step.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct AuthError {
-    pub message: String,
-    pub hint: Option<String>,
-    /// The token endpoint could not be reached or was unavailable (not a
-    /// rejection): retried like any request, and exit 1 rather than 4.
-    pub transient: bool,
-}
-
-impl AuthError {
-    pub fn new(message: impl Into<String>) -> Self {
-        AuthError {
-            message: message.into(),
-            hint: None,
-            transient: false,
-        }
-    }
-
-    /// Marks the failure as transient (network, 429, 503).
-    pub fn transient_if(mut self, transient: bool) -> Self {
-        self.transient = transient;
-        self
-    }
-
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-}
 
 /// One authentication method.
 pub trait CredentialsProvider: Send + Sync {
     /// The auth_type name, e.g. `pat`; it also goes into the User-Agent.
     fn name(&self) -> &'static str;
 
-    /// The `Authorization` header value for the next request.
+    /// The `Authorization` header value for the next request. Token requests
+    /// go through `http`, with its timeouts, TLS, proxies and trace.
     fn authorization<'a>(
         &'a self,
-        http: &'a reqwest::Client,
-    ) -> BoxFuture<'a, Result<SecretString, AuthError>>;
+        http: &'a Http,
+    ) -> BoxFuture<'a, Result<SecretString, SignInError>>;
+
+    /// Whether the method talks to hosts other than the workspace (token
+    /// endpoints, which need TLS even for a plain-http local workspace).
+    fn remote_endpoints(&self) -> bool {
+        true
+    }
 
     /// Headers besides `Authorization` that every API request carries (Azure's
     /// workspace resource id).
@@ -120,8 +95,8 @@ fn always(_: &Config) -> Result<(), String> {
 
 /// The methods in the order auth.md tries them when auth_type is not set.
 pub const CHAIN: &[Method] = &[
-    pat::METHOD,
-    basic::METHOD,
+    static_header::PAT,
+    static_header::BASIC,
     oauth_m2m::METHOD,
     databricks_cli::METHOD,
     github_oidc::METHOD,

@@ -3,8 +3,10 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::token::{Discovery, TokenCache, TokenResponse};
-use super::{always, origin, secret, AuthError, BoxFuture, CredentialsProvider, Method};
+use super::token::{Discovery, TokenResponse};
+use super::{always, origin, secret, BoxFuture, Cached, Method, Token, TokenSource};
+use crate::error::SignInError;
+use crate::http::Http;
 
 pub const METHOD: Method = Method {
     name: "oauth-m2m",
@@ -18,7 +20,7 @@ pub const METHOD: Method = Method {
             secret(c, "client_secret").expect("configured() checked client_secret"),
         );
         p.origin = origin(c, "client_id");
-        Ok(Box::new(p))
+        Ok(Box::new(Cached::new(p)))
     },
 };
 
@@ -29,7 +31,6 @@ pub struct OAuthM2m {
     client_secret: SecretString,
     /// Where the client id came from, for the hint after a rejection.
     origin: String,
-    cache: TokenCache,
 }
 
 impl OAuthM2m {
@@ -39,17 +40,17 @@ impl OAuthM2m {
             client_id: client_id.to_string(),
             client_secret,
             origin: String::new(),
-            cache: TokenCache::default(),
         }
     }
 
-    async fn fetch(&self, http: &reqwest::Client) -> Result<super::Token, AuthError> {
+    async fn fetch_token(&self, http: &Http) -> Result<Token, SignInError> {
         let endpoint = self.discovery.token_endpoint(http, METHOD.name).await?;
         let req = http
+            .client()
             .post(endpoint)
             .basic_auth(&self.client_id, Some(self.client_secret.expose_secret()))
             .form(&[("grant_type", "client_credentials"), ("scope", "all-apis")]);
-        let result = super::token::send_json::<TokenResponse>(req, endpoint)
+        let result = super::token::send_json::<TokenResponse>(http, req, endpoint)
             .await
             .and_then(|r| r.into_token(endpoint));
         result.map_err(|f| {
@@ -71,16 +72,13 @@ impl OAuthM2m {
     }
 }
 
-impl CredentialsProvider for OAuthM2m {
+impl TokenSource for OAuthM2m {
     fn name(&self) -> &'static str {
         METHOD.name
     }
 
-    fn authorization<'a>(
-        &'a self,
-        http: &'a reqwest::Client,
-    ) -> BoxFuture<'a, Result<SecretString, AuthError>> {
-        Box::pin(self.cache.get(|| self.fetch(http)))
+    fn fetch<'a>(&'a self, http: &'a Http) -> BoxFuture<'a, Result<Token, SignInError>> {
+        Box::pin(self.fetch_token(http))
     }
 
     fn details(&self) -> Vec<(&'static str, String)> {

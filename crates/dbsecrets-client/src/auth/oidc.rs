@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::token::{check_url, send_json, strip_query, Discovery, TokenCache, TokenResponse};
-use super::{AuthError, BoxFuture, CredentialsProvider, Token};
+use super::token::{send_json, Discovery, TokenResponse};
+use super::{BoxFuture, Token, TokenSource};
 use crate::config::Config;
+use crate::error::SignInError;
+use crate::http::{check_credential_url as check_url, strip_query, Http};
 
 /// Where the ID token comes from.
 pub enum IdTokenSource {
@@ -33,7 +35,6 @@ pub struct TokenExchange {
     /// token_audience, else account_id; else the token endpoint is the audience.
     audience: Option<String>,
     source: IdTokenSource,
-    cache: TokenCache,
 }
 
 #[derive(Deserialize)]
@@ -55,7 +56,6 @@ impl TokenExchange {
             client_id: client_id.map(str::to_string),
             audience: audience.map(str::to_string),
             source,
-            cache: TokenCache::default(),
         }
     }
 
@@ -74,21 +74,17 @@ impl TokenExchange {
         ))
     }
 
-    async fn id_token(
-        &self,
-        http: &reqwest::Client,
-        audience: &str,
-    ) -> Result<SecretString, AuthError> {
+    async fn id_token(&self, http: &Http, audience: &str) -> Result<SecretString, SignInError> {
         let name = self.name;
         match &self.source {
             IdTokenSource::Env { token, .. } => Ok(token.clone()),
             IdTokenSource::File { path, origin } => match std::fs::read_to_string(path) {
                 Ok(text) if !text.trim().is_empty() => Ok(SecretString::from(text.trim().to_string())),
-                Ok(_) => Err(AuthError::new(format!(
+                Ok(_) => Err(SignInError::new(format!(
                     "{name}: the ID token file {} ({origin}) is empty",
                     path.display()
                 ))),
-                Err(e) => Err(AuthError::new(format!(
+                Err(e) => Err(SignInError::new(format!(
                     "{name}: cannot read the ID token file {} ({origin}): {e}",
                     path.display()
                 ))
@@ -99,13 +95,14 @@ impl TokenExchange {
                 request_token,
             } => {
                 let mut url = check_url(request_url, "GitHub Actions' ID-token service (ACTIONS_ID_TOKEN_REQUEST_URL)")
-                    .map_err(|m| AuthError::new(format!("{name}: {m}")))?;
+                    .map_err(|m| SignInError::new(format!("{name}: {m}")))?;
                 url.query_pairs_mut().append_pair("audience", audience);
                 let req = http
+                    .client()
                     .get(url.as_str())
                     .bearer_auth(request_token.expose_secret());
-                let answer: GitHubIdToken = send_json(req, url.as_str()).await.map_err(|f| {
-                    AuthError::new(format!(
+                let answer: GitHubIdToken = send_json(http, req, url.as_str()).await.map_err(|f| {
+                    SignInError::new(format!(
                         "{name}: cannot get an ID token from GitHub Actions ({}): {f}",
                         strip_query(request_url)
                     ))
@@ -116,7 +113,7 @@ impl TokenExchange {
                     .filter(|v| !v.trim().is_empty())
                     .map(SecretString::from)
                     .ok_or_else(|| {
-                        AuthError::new(format!(
+                        SignInError::new(format!(
                             "{name}: GitHub Actions' ID-token service answered without a value"
                         ))
                     })
@@ -124,7 +121,7 @@ impl TokenExchange {
         }
     }
 
-    async fn fetch(&self, http: &reqwest::Client) -> Result<Token, AuthError> {
+    async fn fetch_token(&self, http: &Http) -> Result<Token, SignInError> {
         let name = self.name;
         let endpoint = self.discovery.token_endpoint(http, name).await?;
         let audience = self.audience.as_deref().unwrap_or(endpoint);
@@ -142,12 +139,12 @@ impl TokenExchange {
             form.push(("client_id", id));
         }
         // No Authorization header: the ID token is the credential.
-        let req = http.post(endpoint).form(&form);
+        let req = http.client().post(endpoint).form(&form);
         let who = match &self.client_id {
             Some(id) => format!("client id '{id}'"),
             None => "account-wide token federation (no client id)".to_string(),
         };
-        send_json::<TokenResponse>(req, endpoint)
+        send_json::<TokenResponse>(http, req, endpoint)
             .await
             .and_then(|r| r.into_token(endpoint))
             .map_err(|f| {
@@ -159,16 +156,13 @@ impl TokenExchange {
     }
 }
 
-impl CredentialsProvider for TokenExchange {
+impl TokenSource for TokenExchange {
     fn name(&self) -> &'static str {
         self.name
     }
 
-    fn authorization<'a>(
-        &'a self,
-        http: &'a reqwest::Client,
-    ) -> BoxFuture<'a, Result<SecretString, AuthError>> {
-        Box::pin(self.cache.get(|| self.fetch(http)))
+    fn fetch<'a>(&'a self, http: &'a Http) -> BoxFuture<'a, Result<Token, SignInError>> {
+        Box::pin(self.fetch_token(http))
     }
 
     fn details(&self) -> Vec<(&'static str, String)> {

@@ -7,9 +7,8 @@ use std::time::{Duration, Instant};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use super::AuthError;
-use crate::api::client::is_loopback;
-use crate::api::error::parse_error_body;
+use crate::error::{parse_error_body, status_text, SignInError};
+use crate::http::{check_credential_url as check_url, strip_query, Http, SendFailure};
 
 /// Tokens are renewed this long before they expire, so that a request never
 /// carries a token that expires in flight.
@@ -68,10 +67,10 @@ pub struct TokenCache {
 }
 
 impl TokenCache {
-    pub async fn get<F, Fut>(&self, fetch: F) -> Result<SecretString, AuthError>
+    pub async fn get<F, Fut>(&self, fetch: F) -> Result<SecretString, SignInError>
     where
         F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<Token, AuthError>>,
+        Fut: std::future::Future<Output = Result<Token, SignInError>>,
     {
         let mut slot = self.slot.lock().await;
         if let Some(t) = slot.as_ref().filter(|t| t.fresh(Instant::now())) {
@@ -83,23 +82,6 @@ impl TokenCache {
         Ok(header)
     }
 }
-
-/// Checks that a URL that will receive a credential is https, or http on loopback.
-pub fn check_url(url: &str, what: &str) -> Result<reqwest::Url, String> {
-    let parsed =
-        reqwest::Url::parse(url).map_err(|e| format!("{what} '{url}' is not a valid URL: {e}"))?;
-    let host = parsed.host_str().unwrap_or_default();
-    match parsed.scheme() {
-        "https" => Ok(parsed),
-        "http" if is_loopback(host) => Ok(parsed),
-        _ => Err(format!(
-            "refusing to send credentials to {what} {}: it must be https (plain http only to the local machine)",
-            strip_query(url)
-        )),
-    }
-}
-
-pub use crate::api::client::strip_query;
 
 /// Why a token request failed.
 pub enum TokenFailure {
@@ -123,11 +105,7 @@ impl std::fmt::Display for TokenFailure {
                 status,
                 code,
                 message,
-            } => f.write_str(&crate::api::error::status_text(
-                *status,
-                code.as_deref(),
-                message.as_deref(),
-            )),
+            } => f.write_str(&status_text(*status, code.as_deref(), message.as_deref())),
         }
     }
 }
@@ -136,8 +114,12 @@ impl TokenFailure {
     /// The sign-in error for this failure: `message` (which should quote it),
     /// transient when worth another try, and `rejected_hint` as the hint when the
     /// endpoint refused the credentials.
-    pub fn auth_error(&self, message: String, rejected_hint: impl FnOnce() -> String) -> AuthError {
-        let err = AuthError::new(message).transient_if(self.is_transient());
+    pub fn auth_error(
+        &self,
+        message: String,
+        rejected_hint: impl FnOnce() -> String,
+    ) -> SignInError {
+        let err = SignInError::new(message).transient_if(self.is_transient());
         if self.is_rejection() {
             err.with_hint(rejected_hint())
         } else {
@@ -169,61 +151,49 @@ impl TokenFailure {
     }
 }
 
-/// Sends a token request and reads the JSON answer into `T`. The body of an
-/// error answer is only read for its OAuth error code and description.
+/// Sends a token request through the shared transport (capped, traced, never
+/// redirected) and reads the JSON answer into `T`. The body of an error answer
+/// is only read for its OAuth error code and description.
 pub async fn send_json<T: serde::de::DeserializeOwned>(
+    http: &Http,
     req: reqwest::RequestBuilder,
     url: &str,
 ) -> Result<T, TokenFailure> {
-    let debug = crate::api::client::debug_enabled();
-    let (client, req) = req.build_split();
-    let req = req.map_err(|e| transport(&e, url))?;
-    if debug {
-        // Headers masked; the form body (which holds secrets) is never shown.
-        crate::api::client::log_request(&req, None, "token request");
-    }
-    let started = std::time::Instant::now();
-    let resp = client.execute(req).await.map_err(|e| {
-        let failure = transport(&e, url);
-        if debug {
-            eprintln!("< {failure} ({} ms)", started.elapsed().as_millis());
-        }
-        failure
-    })?;
-    let status = resp.status().as_u16();
-    if debug {
-        eprintln!("< {status} ({} ms)", started.elapsed().as_millis());
-    }
-    if resp.status().is_redirection() {
-        return Err(TokenFailure::Invalid(format!(
-            "{} answered with a redirect (HTTP {status}) instead of a token",
+    let req = req.build().map_err(|e| {
+        TokenFailure::Transport(format!(
+            "cannot build the request to {}: {e}",
             strip_query(url)
-        )));
-    }
-    let body = resp.bytes().await.map_err(|e| transport(&e, url))?;
+        ))
+    })?;
+    let resp = http
+        .send(req, None, "token request")
+        .await
+        .map_err(|f| match f {
+            SendFailure::Transport { message, .. } => TokenFailure::Transport(message),
+            SendFailure::Redirect { status, .. } => TokenFailure::Invalid(format!(
+                "{} answered with a redirect (HTTP {status}) instead of a token",
+                strip_query(url)
+            )),
+            SendFailure::TooLarge { status } => TokenFailure::Invalid(format!(
+                "{} answered HTTP {status} with a body larger than {} MiB",
+                strip_query(url),
+                crate::http::MAX_RESPONSE_BYTES / 1024 / 1024
+            )),
+        })?;
+    let status = resp.status;
     if !(200..300).contains(&status) {
-        let (code, message) = parse_error_body(&body);
+        let (code, message) = parse_error_body(&resp.body);
         return Err(TokenFailure::Status {
             status,
             code,
             message,
         });
     }
-    serde_json::from_slice(&body).map_err(|_| {
+    serde_json::from_slice(&resp.body).map_err(|_| {
         TokenFailure::Invalid(format!(
             "{} answered HTTP {status} with a body that is not the expected JSON",
             strip_query(url)
         ))
-    })
-}
-
-fn transport(e: &reqwest::Error, url: &str) -> TokenFailure {
-    let root = crate::api::client::root_cause(e);
-    let url = strip_query(url);
-    TokenFailure::Transport(if e.is_timeout() {
-        format!("no answer from {url} in time")
-    } else {
-        format!("cannot reach {url}: {root}")
     })
 }
 
@@ -315,20 +285,16 @@ impl Discovery {
     }
 
     /// The token endpoint (checked to be https or loopback).
-    pub async fn token_endpoint(
-        &self,
-        http: &reqwest::Client,
-        method: &str,
-    ) -> Result<&str, AuthError> {
+    pub async fn token_endpoint(&self, http: &Http, method: &str) -> Result<&str, SignInError> {
         self.endpoint
             .get_or_try_init(|| async {
                 check_url(&self.url, "the OAuth discovery URL")
-                    .map_err(|m| AuthError::new(format!("{method}: {m}")))?;
-                let doc: DiscoveryDocument = send_json(http.get(&self.url), &self.url)
+                    .map_err(|m| SignInError::new(format!("{method}: {m}")))?;
+                let doc: DiscoveryDocument = send_json(http, http.client().get(&self.url), &self.url)
                     .await
                     .map_err(|f| {
                         let transient = f.is_transient();
-                        AuthError::new(format!(
+                        SignInError::new(format!(
                             "{method}: cannot find the OAuth token endpoint: GET {} (from {}): {f}",
                             strip_query(&self.url),
                             self.origin
@@ -340,13 +306,13 @@ impl Discovery {
                     .token_endpoint
                     .filter(|e| !e.trim().is_empty())
                     .ok_or_else(|| {
-                        AuthError::new(format!(
+                        SignInError::new(format!(
                             "{method}: the OAuth discovery document {} has no token_endpoint",
                             strip_query(&self.url)
                         ))
                     })?;
                 check_url(&endpoint, "the OAuth token endpoint")
-                    .map_err(|m| AuthError::new(format!("{method}: {m}")))?;
+                    .map_err(|m| SignInError::new(format!("{method}: {m}")))?;
                 Ok(endpoint)
             })
             .await
@@ -392,16 +358,6 @@ mod tests {
         assert_eq!(t.header.expose_secret(), "Bearer abc");
         let t = Token::bearer("abc", Some("MAC"), None);
         assert_eq!(t.header.expose_secret(), "MAC abc");
-    }
-
-    #[test]
-    fn urls_that_may_receive_credentials() {
-        assert!(check_url("https://x.example/oidc", "u").is_ok());
-        assert!(check_url("http://127.0.0.1:9/oidc", "u").is_ok());
-        assert!(check_url("http://localhost/oidc", "u").is_ok());
-        let e = check_url("http://x.example/oidc?a=b", "the token endpoint").unwrap_err();
-        assert!(e.contains("must be https") && !e.contains("a=b"), "{e}");
-        assert!(check_url("not a url", "u").is_err());
     }
 
     #[test]

@@ -1,120 +1,27 @@
-//! Finding the workspace and the credentials: flags, then the environment, then
-//! one profile of the config file, exactly as ../shared/spec/auth.md describes
-//! (the rules every official Databricks tool follows).
+//! Finding the workspace and the credentials: overrides (the caller's flags),
+//! then the environment, then one profile of the config file, exactly as the
+//! official Databricks tools do ("unified client authentication").
 //!
-//! The result is a [`Config`]: every attribute that is set, with the place it came
-//! from, so that `auth describe` and error messages can say where a value came from.
+//! The result is a [`Config`]: every attribute that is set, with the place it
+//! came from, so that a caller can say where a value came from. The parts:
+//! [`attributes`] (what can be set, and where), [`file`] (the INI file),
+//! [`resolve()`] (the order), [`ConfigError`] (what can be wrong).
+
+mod attributes;
+mod error;
+mod file;
+mod resolve;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use ini::{Ini, ParseOption};
-
-/// The config file used when DATABRICKS_CONFIG_FILE is not set, under `$HOME`.
-pub const DEFAULT_CONFIG_FILE: &str = ".databrickscfg";
-/// Where the unified-authentication rules are documented.
-pub const AUTH_DOCS: &str = "https://docs.databricks.com/en/dev-tools/auth/unified-auth.html";
-
-/// A configuration attribute: its profile key, environment variables, and the
-/// authentication method it belongs to (for the "more than one method" check).
-#[derive(Debug)]
-pub struct Attribute {
-    pub name: &'static str,
-    pub env: &'static [&'static str],
-    /// The method group of auth.md's validation rule: pat, basic, oauth, azure, oidc.
-    pub method: Option<&'static str>,
-    /// Never shown: masked as `***` everywhere.
-    pub sensitive: bool,
-}
-
-const fn attr(
-    name: &'static str,
-    env: &'static [&'static str],
-    method: Option<&'static str>,
-    sensitive: bool,
-) -> Attribute {
-    Attribute {
-        name,
-        env,
-        method,
-        sensitive,
-    }
-}
-
-/// Every attribute dbsecrets knows. Unknown profile keys are ignored.
-pub const ATTRIBUTES: &[Attribute] = &[
-    attr("host", &["DATABRICKS_HOST"], None, false),
-    attr("token", &["DATABRICKS_TOKEN"], Some("pat"), true),
-    attr("username", &["DATABRICKS_USERNAME"], Some("basic"), false),
-    attr("password", &["DATABRICKS_PASSWORD"], Some("basic"), true),
-    attr("client_id", &["DATABRICKS_CLIENT_ID"], Some("oauth"), false),
-    attr(
-        "client_secret",
-        &["DATABRICKS_CLIENT_SECRET"],
-        Some("oauth"),
-        true,
-    ),
-    attr("auth_type", &["DATABRICKS_AUTH_TYPE"], None, false),
-    attr("account_id", &["DATABRICKS_ACCOUNT_ID"], None, false),
-    attr(
-        "azure_workspace_resource_id",
-        &["DATABRICKS_AZURE_RESOURCE_ID"],
-        Some("azure"),
-        false,
-    ),
-    attr("azure_client_id", &["ARM_CLIENT_ID"], Some("azure"), false),
-    attr(
-        "azure_client_secret",
-        &["ARM_CLIENT_SECRET"],
-        Some("azure"),
-        true,
-    ),
-    attr("azure_tenant_id", &["ARM_TENANT_ID"], Some("azure"), false),
-    attr("azure_use_msi", &["ARM_USE_MSI"], Some("azure"), false),
-    attr("azure_environment", &["ARM_ENVIRONMENT"], None, false),
-    attr("oidc_token", &["DATABRICKS_OIDC_TOKEN"], Some("oidc"), true),
-    attr(
-        "oidc_token_env",
-        &["DATABRICKS_OIDC_TOKEN_ENV"],
-        None,
-        false,
-    ),
-    attr(
-        "oidc_token_filepath",
-        &["DATABRICKS_OIDC_TOKEN_FILEPATH"],
-        Some("oidc"),
-        false,
-    ),
-    attr("discovery_url", &["DATABRICKS_DISCOVERY_URL"], None, false),
-    attr(
-        "token_audience",
-        &["DATABRICKS_TOKEN_AUDIENCE"],
-        None,
-        false,
-    ),
-    attr("databricks_cli_path", &["DATABRICKS_CLI_PATH"], None, false),
-    attr("http_timeout_seconds", &[], None, false),
-    attr("retry_timeout_seconds", &[], None, false),
-    attr("rate_limit", &["DATABRICKS_RATE_LIMIT"], None, false),
-    attr("skip_verify", &[], None, false),
-];
-
-/// Environment variables that are not configuration attributes but that some
-/// methods need: whether a tool is on PATH, GitHub Actions' ID-token service,
-/// and the test override of the Azure AD login endpoint. Captured once by
-/// [`resolve`], so that the auth methods never read the process environment.
-pub const AMBIENT: &[(&str, bool)] = &[
-    ("PATH", false),
-    ("ACTIONS_ID_TOKEN_REQUEST_URL", false),
-    ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", true),
-    ("DBSECRETS_AZURE_LOGIN_URL", false),
-];
-
-/// Looks up an attribute definition by its profile key.
-pub fn attribute(name: &str) -> Option<&'static Attribute> {
-    ATTRIBUTES.iter().find(|a| a.name == name)
-}
+pub use attributes::{attribute, Attribute, AMBIENT, ATTRIBUTES, AUTH_DOCS, DEFAULT_CONFIG_FILE};
+pub use error::ConfigError;
+pub use file::{list_profiles, permission_warning, ConfigFile, ParseProblem, ProfileList};
+pub use resolve::{
+    config_file_path, env_overrides, normalize_host, resolve, resolve_profile_alone,
+};
 
 /// Where a resolved value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,11 +63,34 @@ impl fmt::Debug for Value {
     }
 }
 
-/// What the command line decided before configuration is resolved.
+/// What the caller decided before the configuration is resolved (a command
+/// line's flags): they win over the environment and the profile. Each carries
+/// the name of the flag that set it, for messages.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
-    pub profile: Option<String>,
-    pub host: Option<String>,
+    /// The profile asked for, and the flag that asked.
+    pub profile: Option<(String, &'static str)>,
+    /// Attribute values: (attribute, value, flag).
+    pub values: Vec<(&'static str, String, &'static str)>,
+}
+
+impl Overrides {
+    /// Asks for `profile` (with `flag`, e.g. `--profile`).
+    pub fn profile(mut self, profile: impl Into<String>, flag: &'static str) -> Self {
+        self.profile = Some((profile.into(), flag));
+        self
+    }
+
+    /// Sets `attribute` (a name of [`ATTRIBUTES`]) to `value` (with `flag`, e.g. `--host`).
+    pub fn set(
+        mut self,
+        attribute: &'static str,
+        value: impl Into<String>,
+        flag: &'static str,
+    ) -> Self {
+        self.values.push((attribute, value.into(), flag));
+        self
+    }
 }
 
 /// Read access to environment variables, so tests can supply their own.
@@ -180,103 +110,6 @@ impl Env for ProcessEnv {
 impl Env for HashMap<String, String> {
     fn var(&self, name: &str) -> Option<String> {
         self.get(name).filter(|v| !v.is_empty()).cloned()
-    }
-}
-
-/// Configuration errors: all exit with code 2 (nothing was sent).
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read config file {}: {reason}", path.display())]
-    Read { path: PathBuf, reason: String },
-    #[error("cannot parse config file {}: {reason}", path.display())]
-    Parse { path: PathBuf, reason: String },
-    #[error("config file {} has a duplicate [{section}] section", path.display())]
-    DuplicateSection { path: PathBuf, section: String },
-    #[error("resolve: {} has no {profile} profile configured", path.display())]
-    ProfileNotFound {
-        path: PathBuf,
-        profile: String,
-        available: Vec<String>,
-    },
-    #[error("resolve: config file {} does not exist, so it has no {profile} profile", path.display())]
-    NoConfigFile { path: PathBuf, profile: String },
-    #[error("validate: more than one authorization method configured: {}", methods.join(" and "))]
-    MultipleMethods { methods: Vec<String> },
-    #[error("no workspace host configured (looked at {looked_at})")]
-    NoHost { looked_at: String },
-    #[error("invalid host '{host}': {reason}")]
-    InvalidHost { host: String, reason: String },
-    #[error("invalid value for {name} ({source_desc}): {reason}")]
-    InvalidValue {
-        name: &'static str,
-        source_desc: String,
-        reason: String,
-    },
-    #[error("unknown auth_type '{value}' ({source_desc})")]
-    UnknownAuthType {
-        value: String,
-        source_desc: String,
-        known: Vec<&'static str>,
-    },
-    #[error("auth_type {method} is set ({source_desc}) but {missing} is not configured")]
-    IncompleteMethod {
-        method: &'static str,
-        source_desc: String,
-        missing: String,
-    },
-    #[error("no credentials configured for {host} (looked at {looked_at})")]
-    NoCredentials { host: String, looked_at: String },
-}
-
-impl ConfigError {
-    /// The config file this error comes from, when the file was read.
-    pub fn file_read(&self) -> Option<&Path> {
-        match self {
-            ConfigError::Parse { path, .. }
-            | ConfigError::DuplicateSection { path, .. }
-            | ConfigError::ProfileNotFound { path, .. } => Some(path),
-            _ => None,
-        }
-    }
-
-    /// The next step for the user, printed as `hint:`.
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            ConfigError::ProfileNotFound { available, .. } if available.is_empty() => {
-                Some("the file defines no profiles; add one with host and token, or run `databricks configure`".into())
-            }
-            ConfigError::ProfileNotFound { available, .. } => Some(format!(
-                "profiles in the file: {}; pick one with -p/--profile",
-                available.join(", ")
-            )),
-            ConfigError::NoConfigFile { .. } => Some(
-                "create it with `databricks configure`, set DATABRICKS_CONFIG_FILE, or set DATABRICKS_HOST and DATABRICKS_TOKEN".into(),
-            ),
-            ConfigError::MultipleMethods { .. } => Some(
-                "remove all but one method's settings, or choose one with auth_type (DATABRICKS_AUTH_TYPE)".into(),
-            ),
-            ConfigError::NoHost { .. } => Some(
-                "set DATABRICKS_HOST, or pick a profile that has a host with -p/--profile".into(),
-            ),
-            ConfigError::UnknownAuthType { known, .. } => {
-                Some(format!("known auth types: {}", known.join(", ")))
-            }
-            ConfigError::NoCredentials { .. } => Some(format!(
-                "set DATABRICKS_TOKEN, or a profile's token (or another method); see {AUTH_DOCS}"
-            )),
-            _ => None,
-        }
-    }
-}
-
-impl From<ConfigError> for crate::error::CliError {
-    fn from(e: ConfigError) -> Self {
-        let hint = e.hint();
-        let err = crate::error::CliError::usage(e.to_string());
-        match hint {
-            Some(h) => err.with_hint(h),
-            None => err,
-        }
     }
 }
 
@@ -433,359 +266,6 @@ impl Config {
         );
     }
 }
-
-/// The config file's path: DATABRICKS_CONFIG_FILE (with `~/` expanded), else `~/.databrickscfg`.
-pub fn config_file_path(env: &dyn Env, home: Option<&Path>) -> PathBuf {
-    let home = home.map(Path::to_path_buf).unwrap_or_default();
-    match env.var("DATABRICKS_CONFIG_FILE") {
-        Some(p) if p == "~" => home,
-        Some(p) => match p.strip_prefix("~/") {
-            Some(rest) => home.join(rest),
-            None => PathBuf::from(p),
-        },
-        None => home.join(DEFAULT_CONFIG_FILE),
-    }
-}
-
-/// Resolves the configuration from flags, the environment and the config file.
-pub fn resolve(
-    overrides: &Overrides,
-    env: &dyn Env,
-    home: Option<&Path>,
-) -> Result<Config, ConfigError> {
-    let mut cfg = Config {
-        config_file: config_file_path(env, home),
-        ..Config::default()
-    };
-    for (name, _) in AMBIENT {
-        if let Some(v) = env.var(name) {
-            cfg.ambient.set(name, v);
-        }
-    }
-
-    // 1. Flags.
-    if let Some(h) = &overrides.host {
-        cfg.set("host", h.clone(), Source::Flag("--host"));
-    }
-    let asked_profile = match (&overrides.profile, env.var("DATABRICKS_CONFIG_PROFILE")) {
-        (Some(p), _) => Some((p.clone(), Source::Flag("--profile"))),
-        (None, Some(p)) => Some((p, Source::Env("DATABRICKS_CONFIG_PROFILE".into()))),
-        (None, None) => None,
-    };
-
-    // 2. The environment fills what is still unset.
-    for a in ATTRIBUTES {
-        if cfg.values.contains_key(a.name) {
-            continue;
-        }
-        if let Some((var, v)) = a.env.iter().find_map(|var| env.var(var).map(|v| (*var, v))) {
-            cfg.set(a.name, v, Source::Env(var.to_string()));
-        }
-    }
-    // DATABRICKS_OIDC_TOKEN_ENV names another variable that holds the ID token.
-    if !cfg.values.contains_key("oidc_token") {
-        if let Some(var) = cfg.get("oidc_token_env").map(str::to_string) {
-            if let Some(v) = env.var(&var) {
-                cfg.set("oidc_token", v, Source::Env(var));
-            }
-        }
-    }
-
-    // 3. The config file, unless the environment already decides and no profile was asked for.
-    let env_configures = cfg
-        .values()
-        .any(|(a, _)| a.name == "host" || a.method.is_some());
-    if asked_profile.is_some() || !env_configures {
-        load_profile(&mut cfg, asked_profile)?;
-    } else {
-        cfg.file_skipped = true;
-    }
-
-    if let Some(v) = cfg.values.get_mut("host") {
-        v.value = normalize_host(&v.value).map_err(|reason| ConfigError::InvalidHost {
-            host: v.value.clone(),
-            reason,
-        })?;
-    }
-    Ok(cfg)
-}
-
-/// One profile of the config file on its own, as `auth profiles` shows it: its
-/// keys only, with no DATABRICKS_* or ARM_* variable filling in (the file's location
-/// and the [`AMBIENT`] variables still come from the environment).
-pub fn resolve_profile_alone(
-    name: &str,
-    env: &dyn Env,
-    home: Option<&Path>,
-) -> Result<Config, ConfigError> {
-    let overrides = Overrides {
-        profile: Some(name.to_string()),
-        host: None,
-    };
-    resolve(&overrides, &ProfileOnly(env), home)
-}
-
-struct ProfileOnly<'a>(&'a dyn Env);
-
-impl Env for ProfileOnly<'_> {
-    fn var(&self, name: &str) -> Option<String> {
-        let passed = name == "DATABRICKS_CONFIG_FILE" || AMBIENT.iter().any(|(n, _)| *n == name);
-        passed.then(|| self.0.var(name)).flatten()
-    }
-}
-
-/// The environment variables that set the host, credentials or auth_type: they
-/// take precedence over every profile.
-pub fn env_overrides(env: &dyn Env) -> Vec<&'static str> {
-    ATTRIBUTES
-        .iter()
-        .filter(|a| a.name == "host" || a.name == "auth_type" || a.method.is_some())
-        .flat_map(|a| a.env.iter().copied())
-        .filter(|var| env.var(var).is_some())
-        .collect()
-}
-
-/// The profiles of the config file, in file order, and the one used when none is
-/// asked for. `None` when the file does not exist.
-pub fn list_profiles(
-    env: &dyn Env,
-    home: Option<&Path>,
-) -> Result<Option<ProfileList>, ConfigError> {
-    let path = config_file_path(env, home);
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError::Parse {
-            path: path.clone(),
-            reason: "it is not UTF-8 text".into(),
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(ConfigError::Read {
-                path,
-                reason: e.to_string(),
-            })
-        }
-    };
-    let file = ConfigFile::parse(&text).map_err(|e| e.at(&path))?;
-    let default = match file.settings.get("default_profile") {
-        Some(p) if !p.is_empty() => Some(p.clone()),
-        _ => file
-            .sections
-            .get("DEFAULT")
-            .filter(|keys| !keys.is_empty())
-            .map(|_| "DEFAULT".to_string()),
-    };
-    Ok(Some(ProfileList {
-        names: file.profile_names(),
-        default,
-        path,
-    }))
-}
-
-/// What [`list_profiles`] found.
-#[derive(Debug, Clone)]
-pub struct ProfileList {
-    pub path: PathBuf,
-    pub names: Vec<String>,
-    pub default: Option<String>,
-}
-
-fn load_profile(cfg: &mut Config, asked: Option<(String, Source)>) -> Result<(), ConfigError> {
-    let path = cfg.config_file.clone();
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError::Parse {
-            path: path.clone(),
-            reason: "it is not UTF-8 text".into(),
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return match asked {
-                Some((profile, _)) => Err(ConfigError::NoConfigFile { path, profile }),
-                None => Ok(()),
-            };
-        }
-        Err(e) => {
-            return Err(ConfigError::Read {
-                path,
-                reason: e.to_string(),
-            })
-        }
-    };
-    cfg.file_read = true;
-    if let Some(w) = permission_warning(&path) {
-        cfg.warnings.push(w);
-    }
-    let file = ConfigFile::parse(&text).map_err(|e| e.at(&path))?;
-    cfg.profiles = file.profile_names();
-
-    let chosen = match asked {
-        Some(p) => Some(p),
-        None => match file.settings.get("default_profile") {
-            Some(p) if !p.is_empty() => Some((
-                p.clone(),
-                Source::File {
-                    path: path.clone(),
-                    profile: "__settings__".into(),
-                },
-            )),
-            _ => file
-                .sections
-                .get("DEFAULT")
-                .filter(|keys| !keys.is_empty())
-                .map(|_| {
-                    (
-                        "DEFAULT".to_string(),
-                        Source::Default("the DEFAULT profile"),
-                    )
-                }),
-        },
-    };
-    let Some((name, why)) = chosen else {
-        return Ok(());
-    };
-    let Some(keys) = file.sections.get(&name) else {
-        return Err(ConfigError::ProfileNotFound {
-            path,
-            available: cfg.profiles.clone(),
-            profile: name,
-        });
-    };
-    for a in ATTRIBUTES {
-        if cfg.values.contains_key(a.name) {
-            continue;
-        }
-        if let Some(v) = keys.get(a.name).filter(|v| !v.is_empty()) {
-            cfg.set(
-                a.name,
-                v.clone(),
-                Source::File {
-                    path: path.clone(),
-                    profile: name.clone(),
-                },
-            );
-        }
-    }
-    cfg.profile = Some((name, why));
-    Ok(())
-}
-
-/// Like ssh with a private key: credentials in a file that others can read deserve a warning.
-#[cfg(unix)]
-pub fn permission_warning(path: &Path) -> Option<String> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
-    (mode & 0o077 != 0).then(|| {
-        format!(
-            "{} is accessible by other users (mode {mode:03o}) and may hold credentials; run: chmod 600 {}",
-            path.display(),
-            path.display()
-        )
-    })
-}
-
-#[cfg(not(unix))]
-pub fn permission_warning(_path: &Path) -> Option<String> {
-    None
-}
-
-/// A parsed config file: each profile's keys (lower-cased), plus `[__settings__]`.
-#[derive(Debug, Default, PartialEq)]
-pub struct ConfigFile {
-    pub sections: BTreeMap<String, HashMap<String, String>>,
-    pub settings: HashMap<String, String>,
-    order: Vec<String>,
-}
-
-/// A parse problem before the file's path is known.
-#[derive(Debug)]
-pub enum ParseProblem {
-    Syntax(String),
-    Duplicate(String),
-}
-
-impl ParseProblem {
-    fn at(self, path: &Path) -> ConfigError {
-        match self {
-            ParseProblem::Syntax(reason) => ConfigError::Parse {
-                path: path.to_path_buf(),
-                reason,
-            },
-            ParseProblem::Duplicate(section) => ConfigError::DuplicateSection {
-                path: path.to_path_buf(),
-                section,
-            },
-        }
-    }
-}
-
-impl ConfigFile {
-    /// Parses INI text by the rules of auth.md: case-sensitive section names,
-    /// case-insensitive keys, raw values (no escapes, quotes or interpolation),
-    /// `#`/`;` after whitespace start an inline comment, duplicate sections are an
-    /// error, and `[DEFAULT]` is a profile like any other (nothing is inherited).
-    pub fn parse(text: &str) -> Result<ConfigFile, ParseProblem> {
-        let opt = ParseOption {
-            enabled_quote: false,
-            enabled_escape: false,
-            ..ParseOption::default()
-        };
-        let ini =
-            Ini::load_from_str_opt(text, opt).map_err(|e| ParseProblem::Syntax(e.to_string()))?;
-        let mut file = ConfigFile::default();
-        for (section, props) in ini.iter() {
-            let Some(section) = section else {
-                continue; // keys before any section belong to no profile
-            };
-            let keys: HashMap<String, String> = props
-                .iter()
-                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-                .collect();
-            if section == "__settings__" {
-                file.settings.extend(keys);
-                continue;
-            }
-            if file.sections.contains_key(section) {
-                return Err(ParseProblem::Duplicate(section.to_string()));
-            }
-            file.order.push(section.to_string());
-            file.sections.insert(section.to_string(), keys);
-        }
-        Ok(file)
-    }
-
-    /// Profile names in file order.
-    pub fn profile_names(&self) -> Vec<String> {
-        self.order.clone()
-    }
-}
-
-/// Host normalization of the Go SDK: add `https://` when there is no scheme, keep
-/// only scheme, host and a non-default port.
-pub fn normalize_host(raw: &str) -> Result<String, String> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err("it is empty".into());
-    }
-    let with_scheme = if raw.contains("://") {
-        raw.to_string()
-    } else {
-        format!("https://{raw}")
-    };
-    let url = reqwest::Url::parse(&with_scheme).map_err(|e| e.to_string())?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "the scheme must be https (or http for a local emulator), not {}",
-            url.scheme()
-        ));
-    }
-    let host = url
-        .host_str()
-        .filter(|h| !h.is_empty())
-        .ok_or("it has no host name")?;
-    Ok(match url.port() {
-        Some(port) => format!("{}://{host}:{port}", url.scheme()),
-        None => format!("{}://{host}", url.scheme()),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -859,10 +339,7 @@ mod tests {
     fn env_beats_profile_even_when_profile_is_named() {
         let (_d, home) = write_cfg("[DEV]\nhost = https://dev.example\ntoken = from-file\n");
         let e = env(&[("DATABRICKS_TOKEN", "from-env")]);
-        let o = Overrides {
-            profile: Some("DEV".into()),
-            host: None,
-        };
+        let o = Overrides::default().profile("DEV", "--profile");
         let c = resolve(&o, &e, Some(&home)).unwrap();
         assert_eq!(c.get("token"), Some("from-env"));
         assert_eq!(c.get("host"), Some("https://dev.example"));
@@ -875,10 +352,7 @@ mod tests {
     #[test]
     fn default_is_not_inherited() {
         let (_d, home) = write_cfg("[DEFAULT]\ntoken = t\n[DEV]\nhost = https://dev\n");
-        let o = Overrides {
-            profile: Some("DEV".into()),
-            host: None,
-        };
+        let o = Overrides::default().profile("DEV", "--profile");
         let c = resolve(&o, &env(&[]), Some(&home)).unwrap();
         assert_eq!(c.get("token"), None);
     }
@@ -912,10 +386,7 @@ mod tests {
     #[test]
     fn missing_profile_lists_the_others() {
         let (_d, home) = write_cfg("[a]\nhost=x\n[b]\nhost=y\n");
-        let o = Overrides {
-            profile: Some("PROD".into()),
-            host: None,
-        };
+        let o = Overrides::default().profile("PROD", "--profile");
         let err = resolve(&o, &env(&[]), Some(&home)).unwrap_err();
         assert!(
             err.to_string().contains("has no PROD profile configured"),

@@ -1,80 +1,259 @@
-//! The one request path of dbsecrets: authentication, the client-side rate limit,
-//! retries with backoff, response size limits, error-body parsing and the
-//! `--debug` request log. Endpoint functions (secrets.rs) only build requests.
+//! The one HTTP transport of the library, for the API and for sign-in
+//! services alike: TLS set up only when needed, proxies from the environment
+//! (never for the local machine), redirects never followed, every response
+//! body read with a size cap, and the masked request trace.
+//!
+//! [`Http::send`] makes one attempt. Retrying is the caller's policy
+//! ([`retry`]); the process-wide rate limit is [`RateLimiter`].
+
+mod limit;
+mod log;
+pub mod retry;
+mod tls;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
-use reqwest::Method;
-use secrecy::ExposeSecret;
-use serde::de::DeserializeOwned;
+use reqwest::header::{HeaderValue, LOCATION, RETRY_AFTER};
 
-use super::error::{parse_error_body, ApiError};
-use crate::auth::CredentialsProvider;
+pub use limit::RateLimiter;
+pub use log::mask_values;
 
-/// `--debug` for the requests that do not go through [`ApiClient`] (token
-/// endpoints, sign-in commands): set once at start-up.
-static DEBUG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-pub fn set_debug(on: bool) {
-    DEBUG.store(on, std::sync::atomic::Ordering::Relaxed);
-}
-
-pub fn debug_enabled() -> bool {
-    DEBUG.load(std::sync::atomic::Ordering::Relaxed)
-}
+use crate::events::{Event, EventSink};
+use crate::settings::Settings;
+use crate::Error;
 
 /// Responses larger than this are refused rather than read into memory.
-pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
-/// Connection and retry settings (profile keys and flags; defaults of the official SDKs).
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Normalized workspace URL.
-    pub host: String,
-    /// Per-request timeout (`http_timeout_seconds`, default 60).
-    pub timeout: Duration,
-    /// Total time spent retrying (`retry_timeout_seconds`, default 300).
-    pub retry_timeout: Duration,
-    /// Requests per second for the whole process (`rate_limit`, default 15).
-    pub rate_limit: f64,
-    /// Log requests to stderr, credentials and values masked.
-    pub debug: bool,
-    /// Disable certificate verification (`skip_verify`).
-    pub skip_verify: bool,
+/// A response body: it may hold a secret value, so it is wiped on drop.
+pub type Body = secrecy::zeroize::Zeroizing<Vec<u8>>;
+
+/// An answer of any status but a redirect.
+pub struct Response {
+    pub status: u16,
+    /// `Retry-After`, parsed (seconds or an HTTP date).
+    pub retry_after: Option<Duration>,
+    pub body: Body,
 }
 
-impl Settings {
-    pub fn new(host: impl Into<String>) -> Self {
-        Settings {
-            host: host.into(),
-            timeout: Duration::from_secs(60),
-            retry_timeout: Duration::from_secs(300),
-            rate_limit: 15.0,
-            debug: false,
-            skip_verify: false,
+/// Why an attempt got no answer to read.
+#[derive(Debug)]
+pub enum SendFailure {
+    /// No answer (refused, reset, DNS, timeout); `retryable` when another
+    /// attempt may get one (a certificate that does not verify never will).
+    Transport { message: String, retryable: bool },
+    /// A redirect: the request did not reach its endpoint. Never followed.
+    Redirect { status: u16, location: String },
+    /// The body is larger than [`MAX_RESPONSE_BYTES`].
+    TooLarge { status: u16 },
+}
+
+impl SendFailure {
+    /// The library error for this failure (a redirect or a huge body is final).
+    pub fn into_error(self) -> Error {
+        match self {
+            SendFailure::Transport { message, .. } => Error::transport(message),
+            SendFailure::Redirect { status, location } => Error::new(
+                crate::ErrorKind::InvalidResponse,
+                crate::error::Detail::Redirect { status, location },
+            ),
+            SendFailure::TooLarge { status } => Error::invalid_response(
+                status,
+                format!(
+                    "the response is larger than {} MiB",
+                    MAX_RESPONSE_BYTES / 1024 / 1024
+                ),
+            ),
         }
+    }
+
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            SendFailure::Transport {
+                retryable: true,
+                ..
+            }
+        )
     }
 }
 
-/// A client for one workspace, shared by all requests of the process.
-pub struct ApiClient {
-    http: reqwest::Client,
-    /// `dbsecrets/<version> os/<os> auth/<method>`: set per request so `--debug` shows it.
-    user_agent: HeaderValue,
-    settings: Settings,
-    auth: Box<dyn CredentialsProvider>,
-    limiter: Arc<RateLimiter>,
+/// An HTTP client for one workspace and the sign-in services it needs.
+pub struct Http {
+    client: reqwest::Client,
+    events: Arc<dyn EventSink>,
+}
+
+impl Http {
+    /// `remote_endpoints`: whether requests may go to hosts other than the
+    /// workspace (token endpoints, which may be https and behind a proxy). A
+    /// plain-http workspace with no other endpoint never loads a certificate.
+    pub fn new(
+        settings: &Settings,
+        remote_endpoints: bool,
+        events: Arc<dyn EventSink>,
+    ) -> Result<Self, Error> {
+        let url = check_host(&settings.host)?;
+        let mut builder = reqwest::Client::builder()
+            .user_agent(settings.user_agent.clone())
+            .timeout(settings.timeout)
+            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+            // A redirect means the request did not reach the API (SSO, private link):
+            // never follow it, so the Authorization header never goes elsewhere.
+            .redirect(reqwest::redirect::Policy::none());
+        if url.scheme() == "https" || remote_endpoints {
+            if settings.skip_verify {
+                // reqwest's own no-verification path loads no roots.
+                tls::install_crypto_provider();
+                builder = builder.tls_danger_accept_invalid_certs(true);
+            } else {
+                let (config, warnings) = tls::verifying();
+                for w in warnings {
+                    events.event(Event::Warning(&w));
+                }
+                builder = builder.tls_backend_preconfigured(config);
+            }
+        } else {
+            builder = builder.tls_backend_preconfigured(tls::unused());
+        }
+        // Proxies from the environment, but never for the local machine.
+        builder = builder.no_proxy();
+        if let Some(proxy) = env_proxy() {
+            builder = builder.proxy(proxy);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| Error::transport(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(Http { client, events })
+    }
+
+    /// The underlying client, to build requests with.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub fn events(&self) -> &dyn EventSink {
+        self.events.as_ref()
+    }
+
+    /// Whether trace lines are wanted.
+    pub fn tracing(&self) -> bool {
+        self.events.tracing()
+    }
+
+    pub(crate) fn trace(&self, line: &str) {
+        self.events.event(Event::Trace(line));
+    }
+
+    /// Sends one request and reads its answer, at most [`MAX_RESPONSE_BYTES`].
+    /// `json` is the request's JSON body, logged masked; `credential` names
+    /// the credential in the trace (`pat`, `token request`).
+    pub async fn send(
+        &self,
+        req: reqwest::Request,
+        json: Option<&serde_json::Value>,
+        credential: &str,
+    ) -> Result<Response, SendFailure> {
+        let url = strip_query(req.url().as_str());
+        if self.tracing() {
+            for line in log::request_lines(&req, json, credential) {
+                self.trace(&line);
+            }
+        }
+        let started = Instant::now();
+        let resp = match self.client.execute(req).await {
+            Ok(r) => r,
+            Err(e) => {
+                let message = transport_message(&e, &url);
+                if self.tracing() {
+                    self.trace(&format!(
+                        "< {message} ({} ms)",
+                        started.elapsed().as_millis()
+                    ));
+                }
+                // Connection failures and timeouts are worth another try; a
+                // certificate that does not verify will not verify next time.
+                let retryable =
+                    !is_tls_failure(&e) && (e.is_connect() || e.is_timeout() || e.is_request());
+                return Err(SendFailure::Transport { message, retryable });
+            }
+        };
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(retry::parse_retry_after);
+        if resp.status().is_redirection() {
+            let location = resp
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(strip_query)
+                .unwrap_or_else(|| "another location".into());
+            if self.tracing() {
+                self.trace(&format!(
+                    "< {status} redirect to {location} ({} ms)",
+                    started.elapsed().as_millis()
+                ));
+            }
+            return Err(SendFailure::Redirect { status, location });
+        }
+        let body = read_capped(resp).await.map_err(|e| match e {
+            ReadError::TooLarge => SendFailure::TooLarge { status },
+            ReadError::Transport(e) => SendFailure::Transport {
+                message: transport_message(&e, &url),
+                retryable: true,
+            },
+        })?;
+        if self.tracing() {
+            self.trace(&format!(
+                "< {status} ({} ms, {} bytes)",
+                started.elapsed().as_millis(),
+                body.len()
+            ));
+        }
+        Ok(Response {
+            status,
+            retry_after,
+            body,
+        })
+    }
+}
+
+enum ReadError {
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+async fn read_capped(mut resp: reqwest::Response) -> Result<Body, ReadError> {
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+    {
+        return Err(ReadError::TooLarge);
+    }
+    // Sized up front when the length is known, so no unwiped copy is left by a regrowth.
+    let mut out = Body::new(Vec::with_capacity(
+        resp.content_length().unwrap_or(0) as usize
+    ));
+    while let Some(chunk) = resp.chunk().await.map_err(ReadError::Transport)? {
+        if out.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(ReadError::TooLarge);
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
 }
 
 /// The workspace URL, refused when credentials would travel unencrypted: plain
 /// http is only for the local machine.
-pub fn check_host(host: &str) -> Result<reqwest::Url, ApiError> {
+pub fn check_host(host: &str) -> Result<reqwest::Url, Error> {
     let url = reqwest::Url::parse(host)
-        .map_err(|e| ApiError::Refused(format!("invalid host {host}: {e}")))?;
+        .map_err(|e| Error::invalid_settings(format!("invalid host {host}: {e}")))?;
     if url.scheme() == "http" && !is_loopback(url.host_str().unwrap_or_default()) {
-        return Err(ApiError::Refused(format!(
+        return Err(Error::invalid_settings(format!(
             "refusing to send credentials over plain http to {host}: Databricks workspaces are only served over https (use https://, or a loopback address for a local emulator)"
         )));
     }
@@ -92,355 +271,19 @@ pub fn is_loopback(host: &str) -> bool {
         .unwrap_or(false)
 }
 
-impl ApiClient {
-    pub fn new(settings: Settings, auth: Box<dyn CredentialsProvider>) -> Result<Self, ApiError> {
-        let url = check_host(&settings.host)?;
-        let user_agent = format!(
-            "dbsecrets/{} os/{} auth/{}",
-            env!("CARGO_PKG_VERSION"),
-            std::env::consts::OS,
-            auth.name()
-        );
-        // PAT and basic talk to the workspace only; other methods also reach token
-        // endpoints (OAuth, Azure AD, GitHub), which may be https and behind a proxy.
-        let workspace_only = matches!(auth.name(), "pat" | "basic");
-        let mut builder = reqwest::Client::builder()
-            // The API requests set it themselves (so --debug shows it); this covers token requests.
-            .user_agent(user_agent.clone())
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
-            // A redirect means the request did not reach the API (SSO, private link):
-            // never follow it, so the Authorization header never goes elsewhere.
-            .redirect(reqwest::redirect::Policy::none());
-        if url.scheme() == "https" || !workspace_only {
-            if settings.skip_verify {
-                // reqwest's own no-verification path loads no roots.
-                install_crypto_provider();
-                builder = builder.tls_danger_accept_invalid_certs(true);
-            } else {
-                let (config, warnings) = super::tls::verifying();
-                for w in warnings {
-                    eprintln!("warning: {w}");
-                }
-                builder = builder.tls_backend_preconfigured(config);
-            }
-        } else {
-            // Plain http to the workspace alone never uses TLS: load no certificate.
-            builder = builder.tls_backend_preconfigured(super::tls::unused());
-        }
-        // Proxies from the environment, but never for the local machine.
-        builder = builder.no_proxy();
-        if let Some(proxy) = env_proxy() {
-            builder = builder.proxy(proxy);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| ApiError::Transport(format!("cannot set up the HTTP client: {e}")))?;
-        let limiter = Arc::new(RateLimiter::new(settings.rate_limit));
-        let user_agent = HeaderValue::from_str(&user_agent).expect("the user agent is ASCII");
-        Ok(ApiClient {
-            http,
-            user_agent,
-            settings,
-            auth,
-            limiter,
-        })
+/// Checks that a URL that will receive a credential is https, or http on loopback.
+pub fn check_credential_url(url: &str, what: &str) -> Result<reqwest::Url, String> {
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| format!("{what} '{url}' is not a valid URL: {e}"))?;
+    let host = parsed.host_str().unwrap_or_default();
+    match parsed.scheme() {
+        "https" => Ok(parsed),
+        "http" if is_loopback(host) => Ok(parsed),
+        _ => Err(format!(
+            "refusing to send credentials to {what} {}: it must be https (plain http only to the local machine)",
+            strip_query(url)
+        )),
     }
-
-    pub fn host(&self) -> &str {
-        &self.settings.host
-    }
-
-    pub fn auth_name(&self) -> &'static str {
-        self.auth.name()
-    }
-
-    /// The rate limiter this client's requests go through.
-    pub fn limiter(&self) -> Arc<RateLimiter> {
-        self.limiter.clone()
-    }
-
-    /// Sends this client's requests through `limiter` instead of its own, so
-    /// that two clients (two workspaces of one `copy`) share one process-wide
-    /// rate limit.
-    pub fn with_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
-        self.limiter = limiter;
-        self
-    }
-
-    /// GET with query parameters; the JSON answer parsed into `T`.
-    pub async fn get<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(&str, &str)],
-    ) -> Result<T, ApiError> {
-        let (status, body) = self.execute(Method::GET, path, query, None).await?;
-        parse_body(status, &body)
-    }
-
-    /// POST a JSON body; the JSON answer parsed into `T`.
-    pub async fn post<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &serde_json::Value,
-    ) -> Result<T, ApiError> {
-        let (status, bytes) = self.execute(Method::POST, path, &[], Some(body)).await?;
-        parse_body(status, &bytes)
-    }
-
-    /// Sends a request, retrying throttling (429), unavailability (503) and
-    /// connection failures until `retry_timeout` is spent.
-    async fn execute(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, &str)],
-        body: Option<&serde_json::Value>,
-    ) -> Result<(u16, Body), ApiError> {
-        let started = Instant::now();
-        let mut attempt: u32 = 0;
-        loop {
-            attempt += 1;
-            self.limiter.acquire().await;
-            let outcome = self.send_once(method.clone(), path, query, body).await;
-            let (error, retry_after) = match outcome {
-                Ok(ok) => return Ok(ok),
-                Err(Failure::Final(e)) => return Err(e),
-                Err(Failure::Retryable(e, retry_after)) => (e, retry_after),
-            };
-            if matches!(error, ApiError::Status { .. }) {
-                self.limiter.note_throttled();
-            }
-            let wait = retry_after.unwrap_or_else(|| backoff(attempt));
-            if started.elapsed() + wait > self.settings.retry_timeout {
-                return Err(ApiError::GaveUp {
-                    attempts: attempt,
-                    seconds: started.elapsed().as_secs_f64(),
-                    last: Box::new(error),
-                });
-            }
-            if self.settings.debug {
-                eprintln!(
-                    "* attempt {attempt} failed ({error}); retrying in {:.1} s",
-                    wait.as_secs_f64()
-                );
-            } else if attempt == 1 && matches!(error, ApiError::Transport(_)) {
-                // Throttling is routine; a network failure is worth knowing about while we wait.
-                eprintln!(
-                    "warning: {error}; retrying for up to {:.0} s (--retry-timeout)",
-                    self.settings.retry_timeout.as_secs_f64()
-                );
-            }
-            tokio::time::sleep(wait).await;
-        }
-    }
-
-    async fn send_once(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, &str)],
-        body: Option<&serde_json::Value>,
-    ) -> Result<(u16, Body), Failure> {
-        let url = format!("{}{}", self.settings.host, path);
-        let auth = self.auth.authorization(&self.http).await.map_err(|e| {
-            // An unreachable or unavailable token endpoint is retried like the API.
-            if e.transient {
-                Failure::Retryable(e.into(), None)
-            } else {
-                Failure::Final(e.into())
-            }
-        })?;
-        let mut auth_value = HeaderValue::from_str(auth.expose_secret()).map_err(|_| {
-            Failure::Final(ApiError::Refused(
-                "the credential contains characters that cannot be sent in a header".into(),
-            ))
-        })?;
-        auth_value.set_sensitive(true);
-        let mut req = self
-            .http
-            .request(method.clone(), &url)
-            .header(AUTHORIZATION, auth_value)
-            .header(USER_AGENT, self.user_agent.clone());
-        for (name, value) in self.auth.extra_headers() {
-            req = req.header(name, value);
-        }
-        if !query.is_empty() {
-            req = req.query(query);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let req = req.build().map_err(|e| {
-            Failure::Final(ApiError::Transport(format!(
-                "cannot build the request: {e}"
-            )))
-        })?;
-        if self.settings.debug {
-            log_request(&req, body, self.auth.name());
-        }
-        let started = Instant::now();
-        let resp = match self.http.execute(req).await {
-            Ok(r) => r,
-            Err(e) => {
-                let msg = transport_message(&e, &url);
-                if self.settings.debug {
-                    eprintln!("< {msg} ({} ms)", started.elapsed().as_millis());
-                }
-                // Connection failures and timeouts are worth another try; a
-                // certificate that does not verify will not verify next time.
-                return Err(if is_tls_failure(&e) {
-                    Failure::Final(ApiError::Transport(msg))
-                } else if e.is_connect() || e.is_timeout() || e.is_request() {
-                    Failure::Retryable(ApiError::Transport(msg), None)
-                } else {
-                    Failure::Final(ApiError::Transport(msg))
-                });
-            }
-        };
-        let status = resp.status().as_u16();
-        let retry_after = resp
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after);
-        if resp.status().is_redirection() {
-            let location = resp
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .map(strip_query)
-                .unwrap_or_else(|| "another location".into());
-            if self.settings.debug {
-                eprintln!(
-                    "< {status} redirect to {location} ({} ms)",
-                    started.elapsed().as_millis()
-                );
-            }
-            return Err(Failure::Final(ApiError::Redirect { status, location }));
-        }
-        let bytes = read_capped(resp).await.map_err(|e| match e {
-            ReadError::TooLarge => Failure::Final(ApiError::InvalidResponse {
-                status,
-                detail: format!(
-                    "the response is larger than {} MiB",
-                    MAX_BODY_BYTES / 1024 / 1024
-                ),
-            }),
-            ReadError::Transport(e) => {
-                Failure::Retryable(ApiError::Transport(transport_message(&e, &url)), None)
-            }
-        })?;
-        if self.settings.debug {
-            eprintln!(
-                "< {status} ({} ms, {} bytes)",
-                started.elapsed().as_millis(),
-                bytes.len()
-            );
-        }
-        if (200..300).contains(&status) {
-            return Ok((status, bytes));
-        }
-        let (error_code, message) = parse_error_body(&bytes);
-        let err = ApiError::Status {
-            status,
-            error_code,
-            message,
-        };
-        if status == 429 || status == 503 {
-            Err(Failure::Retryable(err, retry_after))
-        } else {
-            Err(Failure::Final(err))
-        }
-    }
-}
-
-enum Failure {
-    Final(ApiError),
-    Retryable(ApiError, Option<Duration>),
-}
-
-enum ReadError {
-    TooLarge,
-    Transport(reqwest::Error),
-}
-
-/// A response body: it may hold a secret value (`get`), so it is wiped on drop.
-pub type Body = secrecy::zeroize::Zeroizing<Vec<u8>>;
-
-async fn read_capped(mut resp: reqwest::Response) -> Result<Body, ReadError> {
-    if resp
-        .content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
-    {
-        return Err(ReadError::TooLarge);
-    }
-    // Sized up front when the length is known, so no unwiped copy is left by a regrowth.
-    let mut out = Body::new(Vec::with_capacity(
-        resp.content_length().unwrap_or(0) as usize
-    ));
-    while let Some(chunk) = resp.chunk().await.map_err(ReadError::Transport)? {
-        if out.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(ReadError::TooLarge);
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(out)
-}
-
-/// Parses a success body. An empty body counts as `{}`. Parse errors never quote
-/// the body (it may hold a secret value): they say what was wrong and where.
-pub fn parse_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, ApiError> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) {
-        &b"{}"[..]
-    } else {
-        body
-    };
-    serde_json::from_slice(body).map_err(|e| {
-        let trimmed = String::from_utf8_lossy(&body[..body.len().min(64)]).trim_start().to_ascii_lowercase();
-        let detail = if trimmed.starts_with('<') {
-            "the server sent an HTML page instead of JSON: the request did not reach the API; check the host, private link or SSO".to_string()
-        } else {
-            use serde_json::error::Category;
-            match e.classify() {
-                Category::Eof => "the JSON body is truncated".to_string(),
-                Category::Syntax => format!("the body is not valid JSON (line {}, column {})", e.line(), e.column()),
-                Category::Data => "the JSON does not have the expected shape".to_string(),
-                Category::Io => "the body could not be read".to_string(),
-            }
-        };
-        ApiError::InvalidResponse { status, detail }
-    })
-}
-
-/// `Retry-After`: delay-seconds or an HTTP date.
-pub fn parse_retry_after(v: &str) -> Option<Duration> {
-    let v = v.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs.min(86_400)));
-    }
-    if let Ok(secs) = v.parse::<f64>() {
-        // Anything beyond a day is as good as "never" for the retry budget.
-        return Duration::try_from_secs_f64(secs.min(86_400.0)).ok();
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    let ms = when.timestamp_millis() - chrono::Utc::now().timestamp_millis();
-    Some(Duration::from_millis(ms.max(0) as u64))
-}
-
-/// Exponential backoff with full jitter, capped at 10 s: a random wait in
-/// [0, min(10 s, 0.5 s × 2^attempt)].
-pub fn backoff(attempt: u32) -> Duration {
-    let cap = (0.5 * 2f64.powi(attempt.min(10) as i32)).min(10.0);
-    Duration::from_secs_f64(cap * jitter())
-}
-
-/// A number in [0, 1) from the clock; retries need spread, not cryptography.
-fn jitter() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(Instant::now().elapsed().as_nanos());
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// A URL without its query and fragment, for messages.
@@ -450,7 +293,7 @@ pub fn strip_query(url: &str) -> String {
 
 /// The innermost cause's text: "Connection refused (os error 111)" rather than
 /// reqwest's "error sending request".
-pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut root = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
@@ -495,53 +338,6 @@ fn is_tls_failure(e: &reqwest::Error) -> bool {
     false
 }
 
-pub fn log_request(req: &reqwest::Request, body: Option<&serde_json::Value>, auth: &str) {
-    eprintln!("> {} {}", req.method(), req.url());
-    for (name, value) in req.headers() {
-        let shown = if name == AUTHORIZATION || value.is_sensitive() {
-            let scheme = value.to_str().unwrap_or("").split(' ').next().unwrap_or("");
-            format!("{scheme} *** ({auth})")
-        } else {
-            value.to_str().unwrap_or("<binary>").to_string()
-        };
-        eprintln!("> {name}: {shown}");
-    }
-    if let Some(b) = body {
-        eprintln!("> {}", mask_values(b));
-    }
-}
-
-/// The request body with secret-bearing fields replaced by `***`.
-pub fn mask_values(body: &serde_json::Value) -> serde_json::Value {
-    const SECRET_FIELDS: &[&str] = &[
-        "string_value",
-        "bytes_value",
-        "value",
-        "client_secret",
-        "password",
-        "token",
-        "subject_token",
-    ];
-    match body {
-        serde_json::Value::Object(map) => serde_json::Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let v = if SECRET_FIELDS.contains(&k.as_str()) {
-                        serde_json::Value::String("***".into())
-                    } else {
-                        mask_values(v)
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
-        serde_json::Value::Array(items) => {
-            serde_json::Value::Array(items.iter().map(mask_values).collect())
-        }
-        other => other.clone(),
-    }
-}
-
 /// HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (either case) and NO_PROXY, as curl reads
 /// them, except that loopback hosts (the emulator) are always reached directly,
 /// whatever the method, so no credential for them ever crosses a proxy.
@@ -568,100 +364,16 @@ fn env_proxy() -> Option<reqwest::Proxy> {
     Some(proxy.no_proxy(reqwest::NoProxy::from_env()))
 }
 
-/// rustls needs a process-wide crypto provider; ring is the one compiled in.
-fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
-
-/// A process-wide limit of requests per second, shared by concurrent requests:
-/// each request takes the next free slot, spaced 1/rate apart.
-///
-/// It also counts the throttled answers (429 and 503) its requests got, so that
-/// bulk commands can lower their concurrency when the workspace pushes back.
-pub struct RateLimiter {
-    interval: Duration,
-    next: tokio::sync::Mutex<Option<Instant>>,
-    throttled: std::sync::atomic::AtomicU64,
-}
-
-impl RateLimiter {
-    pub fn new(per_second: f64) -> Self {
-        let interval = if per_second > 0.0 && per_second.is_finite() {
-            // 2 % slower than asked, so that scheduling jitter never puts one
-            // request too many into a server's one-second window.
-            Duration::try_from_secs_f64(1.02 / per_second).unwrap_or(Duration::from_secs(86_400))
-        } else {
-            Duration::ZERO
-        };
-        RateLimiter {
-            interval,
-            next: tokio::sync::Mutex::new(None),
-            throttled: std::sync::atomic::AtomicU64::new(0),
-        }
-    }
-
-    /// The time between two requests (zero: no limit).
-    pub fn interval(&self) -> Duration {
-        self.interval
-    }
-
-    /// How many throttled answers (429, 503) requests have got so far.
-    pub fn throttled(&self) -> u64 {
-        self.throttled.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    fn note_throttled(&self) {
-        self.throttled
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    pub async fn acquire(&self) {
-        if self.interval.is_zero() {
-            return;
-        }
-        let wait = {
-            let mut next = self.next.lock().await;
-            let now = Instant::now();
-            let slot = next.map_or(now, |n| n.max(now));
-            *next = Some(slot + self.interval);
-            slot - now
-        };
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
-        }
-    }
+/// A header value that must not be logged.
+pub(crate) fn sensitive(value: &str) -> Option<HeaderValue> {
+    let mut v = HeaderValue::from_str(value).ok()?;
+    v.set_sensitive(true);
+    Some(v)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_after_forms() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO)
-        );
-        assert!(parse_retry_after("soon").is_none());
-        assert_eq!(
-            parse_retry_after("1e300"),
-            Some(Duration::from_secs(86_400))
-        );
-        assert_eq!(
-            parse_retry_after("18446744073709551615"),
-            Some(Duration::from_secs(86_400))
-        );
-        assert!(parse_retry_after("-1").is_none());
-    }
-
-    #[test]
-    fn backoff_is_capped() {
-        for attempt in 1..40 {
-            assert!(backoff(attempt) <= Duration::from_secs(10));
-        }
-    }
 
     #[test]
     fn loopback_hosts() {
@@ -674,28 +386,21 @@ mod tests {
     }
 
     #[test]
-    fn masking() {
-        let b = serde_json::json!({"scope":"s","key":"k","string_value":"hunter2","nested":{"bytes_value":"AAA="}});
-        let m = mask_values(&b).to_string();
-        assert!(!m.contains("hunter2") && !m.contains("AAA="), "{m}");
-        assert!(m.contains("\"scope\":\"s\""));
+    fn urls_that_may_receive_credentials() {
+        assert!(check_credential_url("https://x.example/oidc", "u").is_ok());
+        assert!(check_credential_url("http://127.0.0.1:9/oidc", "u").is_ok());
+        assert!(check_credential_url("http://localhost/oidc", "u").is_ok());
+        let e =
+            check_credential_url("http://x.example/oidc?a=b", "the token endpoint").unwrap_err();
+        assert!(e.contains("must be https") && !e.contains("a=b"), "{e}");
+        assert!(check_credential_url("not a url", "u").is_err());
     }
 
     #[test]
-    fn parse_body_never_quotes_values() {
-        let err = parse_body::<super::super::models::GetSecretResponse>(
-            200,
-            br#"{"key":"k","value":12345}"#,
-        )
-        .unwrap_err();
-        assert!(!err.to_string().contains("12345"), "{err}");
-        let err =
-            parse_body::<super::super::models::Empty>(200, b"<html>login</html>").unwrap_err();
-        assert!(err.to_string().contains("HTML page"), "{err}");
-        let err =
-            parse_body::<super::super::models::ListScopesResponse>(200, br#"{"scopes":[{"na"#)
-                .unwrap_err();
-        assert!(err.to_string().contains("truncated"), "{err}");
-        assert!(parse_body::<super::super::models::Empty>(200, b"").is_ok());
+    fn plain_http_only_to_loopback() {
+        assert!(check_host("http://127.0.0.1:8080").is_ok());
+        let e = check_host("http://example.com").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidSettings);
+        assert!(e.to_string().contains("plain http"), "{e}");
     }
 }

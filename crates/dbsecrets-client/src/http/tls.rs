@@ -25,6 +25,11 @@ fn config(roots: RootCertStore) -> ClientConfig {
     config
 }
 
+/// rustls needs a process-wide crypto provider; ring is the one compiled in.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// For plain http: an empty configuration that costs nothing to build.
 pub fn unused() -> ClientConfig {
     config(RootCertStore::empty())

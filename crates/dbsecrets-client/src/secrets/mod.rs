@@ -1,47 +1,83 @@
-//! One function per endpoint of secrets-api.md. Bodies carry only the fields that
-//! are set; names are sent as given (validation happens before, in the commands).
+//! The Secrets API 2.0 (secrets-api.md): workspace secret scopes, their
+//! secrets and ACLs, one method per endpoint. Bodies carry only the fields
+//! that are set. Names are sent as given: check them first with
+//! [`crate::names`].
+//!
+//! This is also where the endpoint-specific meaning of a generic answer is
+//! decided, once: `400 BAD_REQUEST` to `get` is a notebook-only workspace; to
+//! a write, a Key Vault-backed (read-only) scope.
+
+pub mod models;
 
 use base64::Engine;
 use secrecy::{ExposeSecret, SecretBox};
 use serde_json::json;
 
-use super::models::*;
-use super::{ApiClient, ApiError};
-use crate::secret::SecretValue;
+use self::models::*;
+use crate::value::SecretValue;
+use crate::{Client, Error, ErrorKind};
 
-impl ApiClient {
-    pub async fn list_scopes(&self) -> Result<Vec<SecretScope>, ApiError> {
-        let r: ListScopesResponse = self.get("/api/2.0/secrets/scopes/list", &[]).await?;
+/// The Secrets API 2.0 of one workspace: `client.secrets()`.
+#[derive(Clone, Copy)]
+pub struct SecretsApi<'a> {
+    client: &'a Client,
+}
+
+impl<'a> SecretsApi<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        SecretsApi { client }
+    }
+
+    /// `GET /api/2.0/secrets/scopes/list`.
+    pub async fn list_scopes(&self) -> Result<Vec<SecretScope>, Error> {
+        let r: ListScopesResponse = self.client.get("/api/2.0/secrets/scopes/list", &[]).await?;
         Ok(r.scopes)
     }
 
-    pub async fn create_scope(&self, req: &CreateScope) -> Result<(), ApiError> {
+    /// `POST /api/2.0/secrets/scopes/create`.
+    pub async fn create_scope(&self, req: &CreateScope) -> Result<(), Error> {
         let body = serde_json::to_value(req).expect("CreateScope serializes");
-        self.post::<Empty>("/api/2.0/secrets/scopes/create", &body)
+        self.client
+            .post::<Empty>("/api/2.0/secrets/scopes/create", &body)
+            .await
+            .map(drop)
+            .map_err(|e| {
+                let keyvault = req.scope_backend_type.is_some()
+                    && e.server_message()
+                        .is_some_and(|m| m.contains("AADToken") || m.contains("AAD token"));
+                if keyvault {
+                    e.reclassified(ErrorKind::AzureTokenRequired)
+                } else {
+                    e
+                }
+            })
+    }
+
+    /// `POST /api/2.0/secrets/scopes/delete`.
+    pub async fn delete_scope(&self, scope: &str) -> Result<(), Error> {
+        self.client
+            .post::<Empty>("/api/2.0/secrets/scopes/delete", &json!({ "scope": scope }))
             .await
             .map(drop)
     }
 
-    pub async fn delete_scope(&self, scope: &str) -> Result<(), ApiError> {
-        self.post::<Empty>("/api/2.0/secrets/scopes/delete", &json!({ "scope": scope }))
-            .await
-            .map(drop)
-    }
-
-    pub async fn list_secrets(&self, scope: &str) -> Result<Vec<SecretMetadata>, ApiError> {
+    /// `GET /api/2.0/secrets/list`: keys and when each was last updated.
+    pub async fn list_secrets(&self, scope: &str) -> Result<Vec<SecretMetadata>, Error> {
         let r: ListSecretsResponse = self
+            .client
             .get("/api/2.0/secrets/list", &[("scope", scope)])
             .await?;
         Ok(r.secrets)
     }
 
-    /// Puts a value: `string_value` for text, `bytes_value` (base64) for bytes.
+    /// `POST /api/2.0/secrets/put`: `string_value` for text, `bytes_value`
+    /// (base64) for bytes.
     pub async fn put_secret(
         &self,
         scope: &str,
         key: &str,
         value: &SecretValue,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), Error> {
         let body = match value {
             SecretValue::Text(s) => {
                 json!({ "scope": scope, "key": key, "string_value": s.expose_secret() })
@@ -50,67 +86,103 @@ impl ApiClient {
                 json!({ "scope": scope, "key": key, "bytes_value": value.to_base64().expose_secret() })
             }
         };
-        self.post::<Empty>("/api/2.0/secrets/put", &body)
+        self.client
+            .post::<Empty>("/api/2.0/secrets/put", &body)
             .await
             .map(drop)
+            .map_err(write_failure)
     }
 
-    pub async fn delete_secret(&self, scope: &str, key: &str) -> Result<(), ApiError> {
-        self.post::<Empty>(
-            "/api/2.0/secrets/delete",
-            &json!({ "scope": scope, "key": key }),
-        )
-        .await
-        .map(drop)
+    /// `POST /api/2.0/secrets/delete`.
+    pub async fn delete_secret(&self, scope: &str, key: &str) -> Result<(), Error> {
+        self.client
+            .post::<Empty>(
+                "/api/2.0/secrets/delete",
+                &json!({ "scope": scope, "key": key }),
+            )
+            .await
+            .map(drop)
+            .map_err(write_failure)
     }
 
-    /// Reads a value and decodes its base64.
-    pub async fn get_secret(&self, scope: &str, key: &str) -> Result<SecretBox<Vec<u8>>, ApiError> {
+    /// `GET /api/2.0/secrets/get`: the value's bytes (decoded from base64).
+    /// A workspace that only lets notebooks read values answers
+    /// [`ErrorKind::NotebookOnly`].
+    pub async fn get_secret(&self, scope: &str, key: &str) -> Result<SecretBox<Vec<u8>>, Error> {
         let r: GetSecretResponse = self
+            .client
             .get("/api/2.0/secrets/get", &[("scope", scope), ("key", key)])
-            .await?;
+            .await
+            .map_err(|e| {
+                if e.http_status() == Some(400) && e.error_code() == Some("BAD_REQUEST") {
+                    e.reclassified(ErrorKind::NotebookOnly)
+                } else {
+                    e
+                }
+            })?;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(r.value.expose_secret().trim())
-            .map_err(|_| ApiError::InvalidResponse {
-                status: 200,
-                detail: "the secret value is not valid base64".into(),
-            })?;
+            .map_err(|_| Error::invalid_response(200, "the secret value is not valid base64"))?;
         Ok(SecretBox::new(Box::new(bytes)))
     }
 
-    pub async fn list_acls(&self, scope: &str) -> Result<Vec<AclItem>, ApiError> {
+    /// `GET /api/2.0/secrets/acls/list`.
+    pub async fn list_acls(&self, scope: &str) -> Result<Vec<AclItem>, Error> {
         let r: ListAclsResponse = self
+            .client
             .get("/api/2.0/secrets/acls/list", &[("scope", scope)])
             .await?;
         Ok(r.items)
     }
 
-    pub async fn get_acl(&self, scope: &str, principal: &str) -> Result<AclItem, ApiError> {
-        self.get(
-            "/api/2.0/secrets/acls/get",
-            &[("scope", scope), ("principal", principal)],
-        )
-        .await
+    /// `GET /api/2.0/secrets/acls/get`.
+    pub async fn get_acl(&self, scope: &str, principal: &str) -> Result<AclItem, Error> {
+        self.client
+            .get(
+                "/api/2.0/secrets/acls/get",
+                &[("scope", scope), ("principal", principal)],
+            )
+            .await
     }
 
+    /// `POST /api/2.0/secrets/acls/put`: creates or replaces the principal's permission.
     pub async fn put_acl(
         &self,
         scope: &str,
         principal: &str,
         permission: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), Error> {
         let body = json!({ "scope": scope, "principal": principal, "permission": permission });
-        self.post::<Empty>("/api/2.0/secrets/acls/put", &body)
+        self.client
+            .post::<Empty>("/api/2.0/secrets/acls/put", &body)
             .await
             .map(drop)
     }
 
-    pub async fn delete_acl(&self, scope: &str, principal: &str) -> Result<(), ApiError> {
-        self.post::<Empty>(
-            "/api/2.0/secrets/acls/delete",
-            &json!({ "scope": scope, "principal": principal }),
-        )
-        .await
-        .map(drop)
+    /// `POST /api/2.0/secrets/acls/delete`.
+    pub async fn delete_acl(&self, scope: &str, principal: &str) -> Result<(), Error> {
+        self.client
+            .post::<Empty>(
+                "/api/2.0/secrets/acls/delete",
+                &json!({ "scope": scope, "principal": principal }),
+            )
+            .await
+            .map(drop)
+    }
+}
+
+/// A write to a Key Vault-backed scope is refused with `400 BAD_REQUEST` and a
+/// message naming the Key Vault: the one case where the message decides.
+fn write_failure(e: Error) -> Error {
+    let keyvault = e.http_status() == Some(400)
+        && e.error_code() == Some("BAD_REQUEST")
+        && e.server_message().is_some_and(|m| {
+            let m = m.to_ascii_lowercase();
+            m.contains("keyvault") || m.contains("key vault")
+        });
+    if keyvault {
+        e.reclassified(ErrorKind::ReadOnlyScope)
+    } else {
+        e
     }
 }

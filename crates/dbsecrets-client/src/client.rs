@@ -1,0 +1,313 @@
+//! [`Client`]: one workspace, one sign-in method, one rate limit. Every API
+//! request goes through [`Client::execute`]: the rate limit, the credential,
+//! one attempt through the transport, classification of the answer into an
+//! [`Error`], and retries of throttling, unavailability and connection
+//! failures within the retry budget. The service modules ([`crate::secrets`])
+//! only build requests and read answers.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderValue, AUTHORIZATION, USER_AGENT};
+use reqwest::Method;
+use secrecy::ExposeSecret;
+use serde::de::DeserializeOwned;
+
+use crate::auth::CredentialsProvider;
+use crate::config::Config;
+use crate::error::{parse_error_body, Detail};
+use crate::events::{Event, EventSink, NoEvents};
+use crate::http::{retry, Body, Http, RateLimiter, SendFailure};
+use crate::settings::Settings;
+use crate::Error;
+
+/// A client for one workspace, shared by all the requests of a process.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), dbsecrets_client::Error> {
+/// use dbsecrets_client::{config, Client};
+/// let cfg = config::resolve(&config::Overrides::default(), &config::ProcessEnv, None)?;
+/// let client = Client::from_config(&cfg)?;
+/// for scope in client.secrets().list_scopes().await? {
+///     println!("{}", scope.name);
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Client {
+    http: Http,
+    /// `<product> os/<os> auth/<method>`: set per request so the trace shows it.
+    user_agent: HeaderValue,
+    settings: Settings,
+    auth: Box<dyn CredentialsProvider>,
+    limiter: Arc<RateLimiter>,
+}
+
+impl Client {
+    /// A client for a resolved configuration: its settings and its sign-in
+    /// method (the forced `auth_type`, else the first of the chain that applies).
+    pub fn from_config(cfg: &Config) -> Result<Self, Error> {
+        Self::from_config_with(cfg, Settings::from_config(cfg)?, Arc::new(NoEvents))
+    }
+
+    /// Like [`Client::from_config`], with settings the caller adjusted (e.g.
+    /// its User-Agent) and an event sink for traces and warnings.
+    pub fn from_config_with(
+        cfg: &Config,
+        settings: Settings,
+        events: Arc<dyn EventSink>,
+    ) -> Result<Self, Error> {
+        let auth = crate::auth::provider(cfg)?;
+        Client::new(settings, auth, events)
+    }
+
+    /// A client with an explicit sign-in method.
+    pub fn new(
+        settings: Settings,
+        auth: Box<dyn CredentialsProvider>,
+        events: Arc<dyn EventSink>,
+    ) -> Result<Self, Error> {
+        if settings.skip_verify {
+            events.event(Event::Warning("skip_verify is set: TLS certificates are NOT verified; anyone on the network path can read your credentials"));
+        }
+        let http = Http::new(&settings, auth.remote_endpoints(), events)?;
+        let user_agent = format!(
+            "{} os/{} auth/{}",
+            settings.user_agent,
+            std::env::consts::OS,
+            auth.name()
+        );
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::invalid_settings("the User-Agent is not ASCII"))?;
+        let limiter = Arc::new(RateLimiter::new(settings.rate_limit));
+        Ok(Client {
+            http,
+            user_agent,
+            settings,
+            auth,
+            limiter,
+        })
+    }
+
+    pub fn host(&self) -> &str {
+        &self.settings.host
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The sign-in method's auth_type name, e.g. `pat`.
+    pub fn auth_name(&self) -> &'static str {
+        self.auth.name()
+    }
+
+    /// The rate limiter this client's requests go through.
+    pub fn limiter(&self) -> Arc<RateLimiter> {
+        self.limiter.clone()
+    }
+
+    /// Sends this client's requests through `limiter` instead of its own, so
+    /// that two clients (two workspaces of one copy) share one process-wide
+    /// rate limit.
+    pub fn with_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
+    /// The Secrets API 2.0: workspace secret scopes, their secrets and ACLs.
+    pub fn secrets(&self) -> crate::secrets::SecretsApi<'_> {
+        crate::secrets::SecretsApi::new(self)
+    }
+
+    /// GET with query parameters; the JSON answer parsed into `T`.
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, Error> {
+        let (status, body) = self.execute(Method::GET, path, query, None).await?;
+        parse_body(status, &body)
+    }
+
+    /// POST a JSON body; the JSON answer parsed into `T`.
+    pub async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, Error> {
+        let (status, bytes) = self.execute(Method::POST, path, &[], Some(body)).await?;
+        parse_body(status, &bytes)
+    }
+
+    /// Sends a request, retrying throttling (429), unavailability (503) and
+    /// connection failures until `retry_timeout` is spent. Returns the status
+    /// and body of a success; every failure is classified into an [`Error`].
+    pub async fn execute(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<(u16, Body), Error> {
+        let started = Instant::now();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            self.limiter.acquire().await;
+            let (error, retry_after) = match self.send_once(method.clone(), path, query, body).await
+            {
+                Ok(ok) => return Ok(ok),
+                Err(Attempt::Final(e)) => return Err(e),
+                Err(Attempt::Retryable(e, retry_after)) => (e, retry_after),
+            };
+            if matches!(error.detail(), Detail::Status { .. }) {
+                self.limiter.note_throttled();
+            }
+            let wait = retry_after.unwrap_or_else(|| retry::backoff(attempt));
+            if started.elapsed() + wait > self.settings.retry_timeout {
+                return Err(Error::new(
+                    error.kind(),
+                    Detail::GaveUp {
+                        attempts: attempt,
+                        elapsed: started.elapsed(),
+                        last: Box::new(error),
+                    },
+                ));
+            }
+            self.http.events().event(Event::Retrying {
+                attempt,
+                wait,
+                budget: self.settings.retry_timeout,
+                error: &error,
+            });
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<(u16, Body), Attempt> {
+        let url = format!("{}{}", self.settings.host, path);
+        let auth = self.auth.authorization(&self.http).await.map_err(|e| {
+            // An unreachable or unavailable token endpoint is retried like the API.
+            if e.is_transient() {
+                Attempt::Retryable(e.into(), None)
+            } else {
+                Attempt::Final(e.into())
+            }
+        })?;
+        let auth_value = crate::http::sensitive(auth.expose_secret()).ok_or_else(|| {
+            Attempt::Final(Error::invalid_settings(
+                "the credential contains characters that cannot be sent in a header",
+            ))
+        })?;
+        let mut req = self
+            .http
+            .client()
+            .request(method, &url)
+            .header(AUTHORIZATION, auth_value)
+            .header(USER_AGENT, self.user_agent.clone());
+        for (name, value) in self.auth.extra_headers() {
+            req = req.header(name, value);
+        }
+        if !query.is_empty() {
+            req = req.query(query);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let req = req.build().map_err(|e| {
+            Attempt::Final(Error::transport(format!("cannot build the request: {e}")))
+        })?;
+        let resp = match self.http.send(req, body, self.auth.name()).await {
+            Ok(resp) => resp,
+            Err(f) if f.is_retryable() => return Err(Attempt::Retryable(f.into_error(), None)),
+            Err(f) => return Err(Attempt::Final(f.into_error())),
+        };
+        let status = resp.status;
+        if (200..300).contains(&status) {
+            return Ok((status, resp.body));
+        }
+        let (error_code, message) = parse_error_body(&resp.body);
+        let err = Error::status(status, error_code, message);
+        if status == 429 || status == 503 {
+            Err(Attempt::Retryable(err, resp.retry_after))
+        } else {
+            Err(Attempt::Final(err))
+        }
+    }
+}
+
+/// How one attempt ended, when it did not succeed.
+enum Attempt {
+    Final(Error),
+    Retryable(Error, Option<Duration>),
+}
+
+impl From<SendFailure> for Error {
+    fn from(f: SendFailure) -> Self {
+        f.into_error()
+    }
+}
+
+/// Parses a success body. An empty body counts as `{}`. Parse errors never quote
+/// the body (it may hold a secret value): they say what was wrong and where.
+pub fn parse_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        &b"{}"[..]
+    } else {
+        body
+    };
+    serde_json::from_slice(body).map_err(|e| {
+        let trimmed = String::from_utf8_lossy(&body[..body.len().min(64)])
+            .trim_start()
+            .to_ascii_lowercase();
+        let detail = if trimmed.starts_with('<') {
+            "the server sent an HTML page instead of JSON: the request did not reach the API; check the host, private link or SSO".to_string()
+        } else {
+            use serde_json::error::Category;
+            match e.classify() {
+                Category::Eof => "the JSON body is truncated".to_string(),
+                Category::Syntax => format!(
+                    "the body is not valid JSON (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+                Category::Data => "the JSON does not have the expected shape".to_string(),
+                Category::Io => "the body could not be read".to_string(),
+            }
+        };
+        Error::invalid_response(status, detail)
+    })
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("host", &self.settings.host)
+            .field("auth", &self.auth.name())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::models;
+
+    #[test]
+    fn parse_body_never_quotes_values() {
+        let err = parse_body::<models::GetSecretResponse>(200, br#"{"key":"k","value":12345}"#)
+            .unwrap_err();
+        assert!(!err.to_string().contains("12345"), "{err}");
+        let err = parse_body::<models::Empty>(200, b"<html>login</html>").unwrap_err();
+        assert!(err.to_string().contains("HTML page"), "{err}");
+        let err = parse_body::<models::ListScopesResponse>(200, br#"{"scopes":[{"na"#).unwrap_err();
+        assert!(err.to_string().contains("truncated"), "{err}");
+        assert!(parse_body::<models::Empty>(200, b"").is_ok());
+    }
+}

@@ -1,0 +1,107 @@
+//! The attributes of the unified configuration: profile keys, their environment
+//! variables and the sign-in method each belongs to (auth.md).
+
+/// The config file used when DATABRICKS_CONFIG_FILE is not set, under `$HOME`.
+pub const DEFAULT_CONFIG_FILE: &str = ".databrickscfg";
+/// Where the unified-authentication rules are documented.
+pub const AUTH_DOCS: &str = "https://docs.databricks.com/en/dev-tools/auth/unified-auth.html";
+
+/// A configuration attribute: its profile key, environment variables, and the
+/// authentication method it belongs to (for the "more than one method" check).
+#[derive(Debug)]
+pub struct Attribute {
+    pub name: &'static str,
+    pub env: &'static [&'static str],
+    /// The method group of auth.md's validation rule: pat, basic, oauth, azure, oidc.
+    pub method: Option<&'static str>,
+    /// Never shown: masked as `***` everywhere.
+    pub sensitive: bool,
+}
+
+const fn attr(
+    name: &'static str,
+    env: &'static [&'static str],
+    method: Option<&'static str>,
+    sensitive: bool,
+) -> Attribute {
+    Attribute {
+        name,
+        env,
+        method,
+        sensitive,
+    }
+}
+
+/// Every attribute dbsecrets knows. Unknown profile keys are ignored.
+pub const ATTRIBUTES: &[Attribute] = &[
+    attr("host", &["DATABRICKS_HOST"], None, false),
+    attr("token", &["DATABRICKS_TOKEN"], Some("pat"), true),
+    attr("username", &["DATABRICKS_USERNAME"], Some("basic"), false),
+    attr("password", &["DATABRICKS_PASSWORD"], Some("basic"), true),
+    attr("client_id", &["DATABRICKS_CLIENT_ID"], Some("oauth"), false),
+    attr(
+        "client_secret",
+        &["DATABRICKS_CLIENT_SECRET"],
+        Some("oauth"),
+        true,
+    ),
+    attr("auth_type", &["DATABRICKS_AUTH_TYPE"], None, false),
+    attr("account_id", &["DATABRICKS_ACCOUNT_ID"], None, false),
+    attr(
+        "azure_workspace_resource_id",
+        &["DATABRICKS_AZURE_RESOURCE_ID"],
+        Some("azure"),
+        false,
+    ),
+    attr("azure_client_id", &["ARM_CLIENT_ID"], Some("azure"), false),
+    attr(
+        "azure_client_secret",
+        &["ARM_CLIENT_SECRET"],
+        Some("azure"),
+        true,
+    ),
+    attr("azure_tenant_id", &["ARM_TENANT_ID"], Some("azure"), false),
+    attr("azure_use_msi", &["ARM_USE_MSI"], Some("azure"), false),
+    attr("azure_environment", &["ARM_ENVIRONMENT"], None, false),
+    attr("oidc_token", &["DATABRICKS_OIDC_TOKEN"], Some("oidc"), true),
+    attr(
+        "oidc_token_env",
+        &["DATABRICKS_OIDC_TOKEN_ENV"],
+        None,
+        false,
+    ),
+    attr(
+        "oidc_token_filepath",
+        &["DATABRICKS_OIDC_TOKEN_FILEPATH"],
+        Some("oidc"),
+        false,
+    ),
+    attr("discovery_url", &["DATABRICKS_DISCOVERY_URL"], None, false),
+    attr(
+        "token_audience",
+        &["DATABRICKS_TOKEN_AUDIENCE"],
+        None,
+        false,
+    ),
+    attr("databricks_cli_path", &["DATABRICKS_CLI_PATH"], None, false),
+    attr("http_timeout_seconds", &[], None, false),
+    attr("retry_timeout_seconds", &[], None, false),
+    attr("rate_limit", &["DATABRICKS_RATE_LIMIT"], None, false),
+    attr("skip_verify", &[], None, false),
+];
+
+/// Environment variables that are not configuration attributes but that some
+/// methods need: whether a tool is on PATH, GitHub Actions' ID-token service,
+/// and the test override of the Azure AD login endpoint. Captured once by
+/// [`resolve`], so that the auth methods never read the process environment.
+pub const AMBIENT: &[(&str, bool)] = &[
+    ("PATH", false),
+    ("ACTIONS_ID_TOKEN_REQUEST_URL", false),
+    ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", true),
+    ("DBSECRETS_AZURE_LOGIN_URL", false),
+];
+
+/// Looks up an attribute definition by its profile key.
+pub fn attribute(name: &str) -> Option<&'static Attribute> {
+    ATTRIBUTES.iter().find(|a| a.name == name)
+}

@@ -1,0 +1,225 @@
+//! The config file (`~/.databrickscfg`): INI read by the rules of auth.md, its
+//! profiles, and the warning for a file others can read.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use ini::{Ini, ParseOption};
+
+use super::resolve::config_file_path;
+use super::{Config, ConfigError, Env, Source, ATTRIBUTES};
+
+/// The profiles of the config file, in file order, and the one used when none is
+/// asked for. `None` when the file does not exist.
+pub fn list_profiles(
+    env: &dyn Env,
+    home: Option<&Path>,
+) -> Result<Option<ProfileList>, ConfigError> {
+    let path = config_file_path(env, home);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError::Parse {
+            path: path.clone(),
+            reason: "it is not UTF-8 text".into(),
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(ConfigError::Read {
+                path,
+                reason: e.to_string(),
+            })
+        }
+    };
+    let file = ConfigFile::parse(&text).map_err(|e| e.at(&path))?;
+    let default = match file.settings.get("default_profile") {
+        Some(p) if !p.is_empty() => Some(p.clone()),
+        _ => file
+            .sections
+            .get("DEFAULT")
+            .filter(|keys| !keys.is_empty())
+            .map(|_| "DEFAULT".to_string()),
+    };
+    Ok(Some(ProfileList {
+        names: file.profile_names(),
+        default,
+        path,
+    }))
+}
+
+/// What [`list_profiles`] found.
+#[derive(Debug, Clone)]
+pub struct ProfileList {
+    pub path: PathBuf,
+    pub names: Vec<String>,
+    pub default: Option<String>,
+}
+
+pub(super) fn load_profile(
+    cfg: &mut Config,
+    asked: Option<(String, Source)>,
+) -> Result<(), ConfigError> {
+    let path = cfg.config_file.clone();
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError::Parse {
+            path: path.clone(),
+            reason: "it is not UTF-8 text".into(),
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return match asked {
+                Some((profile, _)) => Err(ConfigError::NoConfigFile { path, profile }),
+                None => Ok(()),
+            };
+        }
+        Err(e) => {
+            return Err(ConfigError::Read {
+                path,
+                reason: e.to_string(),
+            })
+        }
+    };
+    cfg.file_read = true;
+    if let Some(w) = permission_warning(&path) {
+        cfg.warnings.push(w);
+    }
+    let file = ConfigFile::parse(&text).map_err(|e| e.at(&path))?;
+    cfg.profiles = file.profile_names();
+
+    let chosen = match asked {
+        Some(p) => Some(p),
+        None => match file.settings.get("default_profile") {
+            Some(p) if !p.is_empty() => Some((
+                p.clone(),
+                Source::File {
+                    path: path.clone(),
+                    profile: "__settings__".into(),
+                },
+            )),
+            _ => file
+                .sections
+                .get("DEFAULT")
+                .filter(|keys| !keys.is_empty())
+                .map(|_| {
+                    (
+                        "DEFAULT".to_string(),
+                        Source::Default("the DEFAULT profile"),
+                    )
+                }),
+        },
+    };
+    let Some((name, why)) = chosen else {
+        return Ok(());
+    };
+    let Some(keys) = file.sections.get(&name) else {
+        return Err(ConfigError::ProfileNotFound {
+            path,
+            available: cfg.profiles.clone(),
+            profile: name,
+        });
+    };
+    for a in ATTRIBUTES {
+        if cfg.values.contains_key(a.name) {
+            continue;
+        }
+        if let Some(v) = keys.get(a.name).filter(|v| !v.is_empty()) {
+            cfg.set(
+                a.name,
+                v.clone(),
+                Source::File {
+                    path: path.clone(),
+                    profile: name.clone(),
+                },
+            );
+        }
+    }
+    cfg.profile = Some((name, why));
+    Ok(())
+}
+
+/// Like ssh with a private key: credentials in a file that others can read deserve a warning.
+#[cfg(unix)]
+pub fn permission_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "{} is accessible by other users (mode {mode:03o}) and may hold credentials; run: chmod 600 {}",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+pub fn permission_warning(_path: &Path) -> Option<String> {
+    None
+}
+
+/// A parsed config file: each profile's keys (lower-cased), plus `[__settings__]`.
+#[derive(Debug, Default, PartialEq)]
+pub struct ConfigFile {
+    pub sections: BTreeMap<String, HashMap<String, String>>,
+    pub settings: HashMap<String, String>,
+    order: Vec<String>,
+}
+
+/// A parse problem before the file's path is known.
+#[derive(Debug)]
+pub enum ParseProblem {
+    Syntax(String),
+    Duplicate(String),
+}
+
+impl ParseProblem {
+    fn at(self, path: &Path) -> ConfigError {
+        match self {
+            ParseProblem::Syntax(reason) => ConfigError::Parse {
+                path: path.to_path_buf(),
+                reason,
+            },
+            ParseProblem::Duplicate(section) => ConfigError::DuplicateSection {
+                path: path.to_path_buf(),
+                section,
+            },
+        }
+    }
+}
+
+impl ConfigFile {
+    /// Parses INI text by the rules of auth.md: case-sensitive section names,
+    /// case-insensitive keys, raw values (no escapes, quotes or interpolation),
+    /// `#`/`;` after whitespace start an inline comment, duplicate sections are an
+    /// error, and `[DEFAULT]` is a profile like any other (nothing is inherited).
+    pub fn parse(text: &str) -> Result<ConfigFile, ParseProblem> {
+        let opt = ParseOption {
+            enabled_quote: false,
+            enabled_escape: false,
+            ..ParseOption::default()
+        };
+        let ini =
+            Ini::load_from_str_opt(text, opt).map_err(|e| ParseProblem::Syntax(e.to_string()))?;
+        let mut file = ConfigFile::default();
+        for (section, props) in ini.iter() {
+            let Some(section) = section else {
+                continue; // keys before any section belong to no profile
+            };
+            let keys: HashMap<String, String> = props
+                .iter()
+                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+                .collect();
+            if section == "__settings__" {
+                file.settings.extend(keys);
+                continue;
+            }
+            if file.sections.contains_key(section) {
+                return Err(ParseProblem::Duplicate(section.to_string()));
+            }
+            file.order.push(section.to_string());
+            file.sections.insert(section.to_string(), keys);
+        }
+        Ok(file)
+    }
+
+    /// Profile names in file order.
+    pub fn profile_names(&self) -> Vec<String> {
+        self.order.clone()
+    }
+}

@@ -1,0 +1,148 @@
+//! Connection settings: the workspace URL, timeouts, the retry budget, the rate
+//! limit and TLS verification, with the official SDKs' defaults, read from a
+//! resolved [`Config`] and checked to be in range.
+
+use std::time::Duration;
+
+use crate::config::{Config, ConfigError, Source};
+
+/// Connection and retry settings.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Settings {
+    /// Normalized workspace URL, e.g. `https://adb-1.2.azuredatabricks.net`.
+    pub host: String,
+    /// Per-request timeout (`http_timeout_seconds`, default 60).
+    pub timeout: Duration,
+    /// Total time spent retrying (`retry_timeout_seconds`, default 300).
+    pub retry_timeout: Duration,
+    /// Requests per second for the whole process (`rate_limit`, default 15).
+    pub rate_limit: f64,
+    /// Disable certificate verification (`skip_verify`).
+    pub skip_verify: bool,
+    /// The product part of the User-Agent, e.g. `dbsecrets/0.1.0`.
+    pub user_agent: String,
+}
+
+impl Settings {
+    /// The SDK defaults for `host`.
+    pub fn new(host: impl Into<String>) -> Self {
+        Settings {
+            host: host.into(),
+            timeout: Duration::from_secs(60),
+            retry_timeout: Duration::from_secs(300),
+            rate_limit: 15.0,
+            skip_verify: false,
+            user_agent: format!("dbsecrets-client/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// The settings of a resolved configuration: its host, and each setting
+    /// (from an override, the environment or the profile) checked to be in range.
+    pub fn from_config(cfg: &Config) -> Result<Self, ConfigError> {
+        let mut settings = Settings::new(cfg.host()?);
+        if let Some(t) = number(cfg, "http_timeout_seconds", true)? {
+            settings.timeout = Duration::from_secs_f64(t);
+        }
+        if let Some(t) = number(cfg, "retry_timeout_seconds", false)? {
+            settings.retry_timeout = Duration::from_secs_f64(t);
+        }
+        if let Some(r) = number(cfg, "rate_limit", true)? {
+            settings.rate_limit = r;
+        }
+        settings.skip_verify = cfg.flag("skip_verify")?;
+        Ok(settings)
+    }
+
+    /// Sets the product name and version of the User-Agent (`product/version`).
+    pub fn with_user_agent(mut self, product: &str, version: &str) -> Self {
+        self.user_agent = format!("{product}/{version}");
+        self
+    }
+}
+
+/// A numeric setting, at most 1,000,000 and above zero (or, with
+/// `!min_exclusive`, zero or more).
+fn number(
+    cfg: &Config,
+    name: &'static str,
+    min_exclusive: bool,
+) -> Result<Option<f64>, ConfigError> {
+    let Some(v) = cfg.value(name) else {
+        return Ok(None);
+    };
+    // An override names its flag; anything else is "the configuration".
+    let (n, label) = match &v.source {
+        Source::Flag(flag) => match v.value.trim().parse::<f64>() {
+            Ok(n) => (n, flag.to_string()),
+            Err(_) => return cfg.number(name),
+        },
+        _ => (
+            cfg.number(name)?.unwrap_or_default(),
+            format!("{name} in the configuration"),
+        ),
+    };
+    if n.is_finite() && (n > 0.0 || (!min_exclusive && n == 0.0)) && n <= 1e6 {
+        return Ok(Some(n));
+    }
+    Err(ConfigError::OutOfRange {
+        setting: label,
+        value: n,
+        rule: if min_exclusive {
+            "greater than 0"
+        } else {
+            "0 or more"
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(pairs: &[(&'static str, &str, Source)]) -> Config {
+        let mut c = Config::default();
+        c.set("host", "https://h", Source::Default("test"));
+        for (k, v, s) in pairs {
+            c.set(k, *v, s.clone());
+        }
+        c
+    }
+
+    #[test]
+    fn defaults_and_overrides() {
+        let s = Settings::from_config(&cfg(&[])).unwrap();
+        assert_eq!(s.timeout, Duration::from_secs(60));
+        assert_eq!(s.rate_limit, 15.0);
+        let s = Settings::from_config(&cfg(&[(
+            "retry_timeout_seconds",
+            "0",
+            Source::Flag("--retry-timeout"),
+        )]))
+        .unwrap();
+        assert_eq!(s.retry_timeout, Duration::ZERO);
+    }
+
+    #[test]
+    fn out_of_range_names_the_source() {
+        let e = Settings::from_config(&cfg(&[(
+            "http_timeout_seconds",
+            "0",
+            Source::Flag("--timeout"),
+        )]))
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--timeout is 0: it must be greater than 0 and at most 1000000"
+        );
+        let file = Source::File {
+            path: "/c".into(),
+            profile: "P".into(),
+        };
+        let e = Settings::from_config(&cfg(&[("rate_limit", "1e7", file)])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "rate_limit in the configuration is 10000000: it must be greater than 0 and at most 1000000"
+        );
+    }
+}
