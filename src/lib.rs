@@ -1,19 +1,94 @@
-//! dbsecrets: manage Databricks secret scopes, secrets and scope ACLs through the
-//! Secrets API 2.0.
+//! dbsecrets, the command-line tool: manage Databricks secret scopes, secrets
+//! and scope ACLs.
 //!
-//! The data path reads left to right: argv → [`cli`] → [`commands`] →
-//! [`config`]/[`auth`] → [`api`] → [`output`] → stdout. [`emulator`] is a local
-//! implementation of the same API for trying the tool and for tests.
+//! The data path reads left to right: argv → [`cli`] (clap definitions) →
+//! [`commands`] (functions from options and a [`context::Context`] to a
+//! [`output::Report`]) → the `dbsecrets-client` library (settings, sign-in,
+//! the services) → [`output`] (the report in table, JSON or CSV) → stdout.
+//! Failures become exit codes and hints in one table ([`failure`]).
+//! `docs/ARCHITECTURE.md` is the map.
 
-pub mod api;
-pub mod app;
-pub mod auth;
 pub mod cli;
 pub mod commands;
-pub mod config;
-pub mod emulator;
-pub mod error;
+pub mod context;
+pub mod failure;
+pub mod input;
 pub mod output;
-pub mod secret;
-pub mod validate;
-pub mod value;
+pub mod private_file;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::commands::Job;
+use crate::context::{Context, Interrupt, Io};
+use crate::failure::{exit, Failure};
+
+/// Parses a command line: the parsed command, or the usage error to print
+/// (`Ok(None)` after printing --help or --version).
+pub fn parse<I, T>(args: I, io: &Io) -> Result<Option<Cli>, Failure>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    match Cli::try_parse_from(&args) {
+        Ok(cli) => Ok(Some(cli)),
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: on stdout, exit 0.
+            let text = if io.term.color {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            io.write_stdout(text.as_bytes())?;
+            Ok(None)
+        }
+        Err(e) => Err(cli::usage_error(&e, &args)),
+    }
+}
+
+/// Runs one parsed command line with these streams: the command's report is
+/// written, and its failure (if any) returned for `main` to print.
+pub fn run(cli: Cli, io: Io) -> Result<(), Failure> {
+    let mut ctx = Context::new(cli.global, io);
+    // Graceful commands watch Ctrl-C through this; for the others it never fires.
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    ctx.interrupt = Interrupt(Some(rx));
+    let ctx = ctx;
+    let report = match commands::plan(&ctx, cli.command)? {
+        Job::Done(report) => report,
+        Job::Run { graceful, work } => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Failure::failure(format!("cannot start the async runtime: {e}")))?;
+            rt.block_on(async {
+                let signals = async {
+                    if tokio::signal::ctrl_c().await.is_err() {
+                        std::future::pending::<()>().await;
+                    }
+                    if graceful {
+                        // The first Ctrl-C: stop sending, let the requests in
+                        // flight finish, report. A second one stops at once.
+                        let _ = tx.send(true);
+                        let _ = tokio::signal::ctrl_c().await;
+                    }
+                };
+                tokio::select! {
+                    biased;
+                    _ = signals => Err(interrupted()),
+                    result = work => result,
+                }
+            })?
+        }
+    };
+    output::emit(&ctx, report)
+}
+
+/// Ctrl-C: stop at once and say what that means for the workspace.
+fn interrupted() -> Failure {
+    Failure::new(exit::INTERRUPTED, "interrupted (Ctrl-C): the command stopped before it finished")
+        .with_hint("a request in flight may or may not have been applied; run the command again to be sure (every dbsecrets write is idempotent)")
+}

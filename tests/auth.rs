@@ -284,20 +284,26 @@ fn oauth_m2m_refuses_a_plain_http_token_endpoint() {
 /// The provider itself: one token per process, a new one 40 s before expiry.
 #[tokio::test(flavor = "current_thread")]
 async fn oauth_tokens_are_cached_until_forty_seconds_before_expiry() {
-    use dbsecrets::auth::{CredentialsProvider, Discovery, OAuthM2m};
+    use dbsecrets_client::auth::{Cached, CredentialsProvider, Discovery, OAuthM2m};
+    use dbsecrets_client::http::Http;
+    use dbsecrets_client::{NoEvents, Settings};
     use secrecy::{ExposeSecret, SecretString};
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let http = Http::new(
+        &Settings::new("http://127.0.0.1:1"),
+        true,
+        std::sync::Arc::new(NoEvents),
+    )
+    .unwrap();
 
     let long = OAuth::new(vec![
         token_reply("oauth-access-91c2", 3600),
         token_reply("second", 3600),
     ]);
-    let p = OAuthM2m::new(
+    let p = Cached::new(OAuthM2m::new(
         Discovery::new(&long.discovery_url(), "test"),
         "sp-1234",
         SecretString::from("sp-secret-7f3a"),
-    );
+    ));
     for _ in 0..3 {
         let h = p.authorization(&http).await.unwrap();
         assert_eq!(h.expose_secret(), "Bearer oauth-access-91c2");
@@ -307,11 +313,11 @@ async fn oauth_tokens_are_cached_until_forty_seconds_before_expiry() {
 
     // A token that has expired (or is within its renewal margin) is replaced at the next request.
     let short = OAuth::new(vec![token_reply("first", 0), token_reply("second", 3600)]);
-    let p = OAuthM2m::new(
+    let p = Cached::new(OAuthM2m::new(
         Discovery::new(&short.discovery_url(), "test"),
         "sp-1234",
         SecretString::from("sp-secret-7f3a"),
-    );
+    ));
     assert_eq!(
         p.authorization(&http).await.unwrap().expose_secret(),
         "Bearer first"

@@ -1,10 +1,11 @@
 //! Property tests: arbitrary input never panics the config-file parser or any
 //! parser of server responses, and parsed errors stay on one line.
 
-use dbsecrets::api::client::{parse_body, parse_retry_after};
-use dbsecrets::api::error::parse_error_body;
-use dbsecrets::api::models::*;
-use dbsecrets::config::{normalize_host, ConfigFile};
+use dbsecrets_client::config::{normalize_host, ConfigFile};
+use dbsecrets_client::error::parse_error_body;
+use dbsecrets_client::http::retry::parse_retry_after;
+use dbsecrets_client::parse_body;
+use dbsecrets_client::secrets::models::*;
 use proptest::prelude::*;
 use serde_json::Value;
 

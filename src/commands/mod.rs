@@ -1,98 +1,139 @@
-//! One file per command group. Each command validates its arguments first (so a
-//! bad name sends nothing), makes its API calls, and hands rows to the output layer.
+//! The commands: functions from their parsed options and their dependencies
+//! (the [`Context`]: client, terminal facts, streams) to a [`Report`], or a
+//! [`Failure`]. They never print: `output` renders what they return.
+//!
+//! [`plan`] is the one place that maps a command line to its function. What a
+//! command reads from the user (a value, a confirmation) is read there, before
+//! the async runtime starts, so that Ctrl-C at a prompt stops at once.
 
 mod acls;
 mod auth;
 mod bulk;
 mod scopes;
 mod secrets;
+mod tools;
 
-use crate::api::ApiError;
-use crate::app::Context;
-use crate::cli::Command;
-use crate::error::CliError;
+use std::future::Future;
+use std::pin::Pin;
+
+use dbsecrets_client::{Error, ErrorKind};
+
+use crate::cli::{AuthCommand, Command};
+use crate::context::Context;
+use crate::failure::Failure;
+use crate::output::Report;
 
 pub use acls::AclRow;
 pub use scopes::ScopeRow;
 pub use secrets::SecretRow;
 
-pub async fn dispatch(ctx: &Context, command: Command) -> Result<(), CliError> {
-    match command {
-        Command::ListScopes => scopes::list(ctx).await,
-        Command::CreateScope(a) => scopes::create(ctx, a).await,
-        Command::DeleteScope(a) => scopes::delete(ctx, a).await,
-        Command::List(a) => secrets::list(ctx, a).await,
-        Command::Put(a) => secrets::put(ctx, a).await,
-        Command::Get(a) => secrets::get(ctx, a).await,
-        Command::Delete(a) => secrets::delete(ctx, a).await,
-        Command::Acls(a) => acls::list(ctx, a).await,
-        Command::PutAcl(a) => acls::put(ctx, a).await,
-        Command::GetAcl(a) => acls::get(ctx, a).await,
-        Command::DeleteAcl(a) => acls::delete(ctx, a).await,
-        Command::Auth(crate::cli::AuthCommand::Describe(a)) => auth::describe(ctx, a).await,
-        Command::Auth(crate::cli::AuthCommand::Profiles(a)) => auth::profiles(ctx, a).await,
-        Command::Import(a) => bulk::import(ctx, a).await,
-        Command::Export(a) => bulk::export(ctx, a).await,
-        Command::Copy(a) => bulk::copy(ctx, a).await,
-        Command::Sync(a) => bulk::sync(ctx, a).await,
-        Command::Completions(_) | Command::Man | Command::Emulator(_) => {
-            unreachable!("handled before the runtime starts")
+/// A command's work, on the async runtime.
+pub type Work<'a> = Pin<Box<dyn Future<Output = Result<Report, Failure>> + 'a>>;
+
+/// How a command runs.
+pub enum Job<'a> {
+    /// Done already: it needed no runtime (completions, the manual, the emulator).
+    Done(Report),
+    /// Work for the runtime. `graceful`: it watches Ctrl-C itself (stop
+    /// sending, let the requests in flight finish, report); the others stop at once.
+    Run { graceful: bool, work: Work<'a> },
+}
+
+fn run<'a>(work: impl Future<Output = Result<Report, Failure>> + 'a) -> Job<'a> {
+    Job::Run {
+        graceful: false,
+        work: Box::pin(work),
+    }
+}
+
+fn graceful<'a>(work: impl Future<Output = Result<Report, Failure>> + 'a) -> Job<'a> {
+    Job::Run {
+        graceful: true,
+        work: Box::pin(work),
+    }
+}
+
+/// The job for a command line: one arm per command.
+pub fn plan(ctx: &Context, command: Command) -> Result<Job<'_>, Failure> {
+    Ok(match command {
+        Command::ListScopes => run(scopes::list(ctx)),
+        Command::CreateScope(a) => run(scopes::create(ctx, a)),
+        Command::DeleteScope(a) => {
+            let confirmed = scopes::confirm_delete(ctx, &a)?;
+            run(scopes::delete(ctx, a, confirmed))
         }
-    }
-}
-
-/// Commands that handle Ctrl-C themselves (see `app::Interrupt`): they stop
-/// sending, let the requests in flight finish and report what was done.
-pub fn stops_gracefully(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Import(_) | Command::Export(_) | Command::Copy(_) | Command::Sync(_)
-    )
-}
-
-/// What a command reads from the user (a value, a confirmation) is read before
-/// the async runtime starts: a blocking read inside it would hold up Ctrl-C.
-pub fn prepare(ctx: &Context, command: &mut Command) -> Result<(), CliError> {
-    match command {
-        Command::Put(args) => secrets::prepare_put(ctx, args),
-        Command::DeleteScope(args) if !args.yes => {
-            crate::validate::scope(&args.scope)?;
-            scopes::confirm(ctx, &args.scope)?;
-            args.yes = true; // confirmed
-            Ok(())
+        Command::List(a) => run(secrets::list(ctx, a)),
+        Command::Put(a) => {
+            let value = secrets::read_value(ctx, &a)?;
+            run(secrets::put(ctx, a, value))
         }
-        _ => Ok(()),
-    }
-}
-
-/// The user's error for a failed call: what we were doing, what the server said,
-/// and `not_found` as the hint when something did not exist.
-fn fail(ctx: &Context, e: ApiError, doing: &str, not_found: impl FnOnce() -> String) -> CliError {
-    let missing = e.is_not_found();
-    let err = ctx.api_error(e, doing);
-    if missing {
-        err.or_hint(not_found())
-    } else {
-        err
-    }
-}
-
-/// Like [`fail`], for writes to a scope: a BAD_REQUEST there usually means the
-/// scope is backed by Azure Key Vault, which is read-only through Databricks.
-fn write_fail(ctx: &Context, e: ApiError, doing: &str, scope: &str) -> CliError {
-    if e.error_code() == Some("BAD_REQUEST") {
-        let m = e.message().unwrap_or_default().to_ascii_lowercase();
-        if m.contains("keyvault") || m.contains("key vault") {
-            return CliError::failure(format!(
-                "{doing}: scope '{scope}' is backed by Azure Key Vault and is read-only through Databricks"
-            ))
-            .with_hint("change its secrets in the Key Vault itself (e.g. `az keyvault secret set`); Databricks reads them from there");
+        Command::Get(a) => run(secrets::get(ctx, a)),
+        Command::Delete(a) => run(secrets::delete(ctx, a)),
+        Command::Acls(a) => run(acls::list(ctx, a)),
+        Command::PutAcl(a) => run(acls::put(ctx, a)),
+        Command::GetAcl(a) => run(acls::get(ctx, a)),
+        Command::DeleteAcl(a) => run(acls::delete(ctx, a)),
+        Command::Auth(AuthCommand::Describe(a)) => run(auth::describe(ctx, a)),
+        Command::Auth(AuthCommand::Profiles(a)) => run(auth::profiles(ctx, a)),
+        Command::Import(a) => {
+            let entries = bulk::import_entries(ctx, &a)?;
+            graceful(bulk::import(ctx, a, entries))
         }
+        Command::Export(a) => graceful(bulk::export(ctx, a)),
+        Command::Copy(a) => graceful(bulk::copy(ctx, a)),
+        Command::Sync(a) => {
+            let entries = bulk::sync_entries(ctx, &a)?;
+            graceful(bulk::sync(ctx, a, entries))
+        }
+        Command::Completions(a) => Job::Done(tools::completions(a)),
+        Command::Man => Job::Done(tools::man()?),
+        Command::Emulator(a) => Job::Done(tools::emulator(a)?),
+    })
+}
+
+/// The failure of a Secrets API call on `scope` (and `key`): the endpoint's
+/// own explanation for what only it can mean (a notebook-only workspace, a Key
+/// Vault scope), else the failure table's, with `not_found` as the hint when
+/// something did not exist.
+fn scope_failure(
+    ctx: &Context,
+    e: &Error,
+    doing: &str,
+    target: (&str, Option<&str>),
+    not_found: impl FnOnce() -> String,
+) -> Failure {
+    let (scope, key) = target;
+    match e.kind() {
+        ErrorKind::ReadOnlyScope => Failure::failure(format!(
+            "{doing}: scope '{scope}' is backed by Azure Key Vault and is read-only through Databricks"
+        ))
+        .with_hint("change its secrets in the Key Vault itself (e.g. `az keyvault secret set`); Databricks reads them from there"),
+        ErrorKind::NotebookOnly => notebook_only(doing, Some((scope, key.unwrap_or("..."))))
+        ,
+        ErrorKind::NotFound => ctx.api_failure(e, doing).or_hint(not_found()),
+        _ => ctx.api_failure(e, doing),
     }
-    fail(ctx, e, doing, || no_scope_hint(scope))
+}
+
+/// A workspace that only lets notebooks and jobs read values.
+fn notebook_only(doing: &str, what: Option<(&str, &str)>) -> Failure {
+    let failure = Failure::failure(format!(
+        "{doing}: this workspace only allows reading secret values from inside a notebook or job"
+    ));
+    match what {
+        Some((scope, key)) => failure.with_hint(format!(
+            "read it there with dbutils.secrets.get(scope=\"{scope}\", key=\"{key}\")"
+        )),
+        None => failure.with_hint("read them there with dbutils.secrets.get(scope=..., key=...)"),
+    }
 }
 
 /// The hint for a scope that does not exist.
 fn no_scope_hint(scope: &str) -> String {
     format!("check the name with `dbsecrets list-scopes`, or create it with `dbsecrets create-scope {scope}`")
+}
+
+/// A name check of the client library, as a usage error.
+fn check(result: Result<(), Error>) -> Result<(), Failure> {
+    result.map_err(Failure::from)
 }

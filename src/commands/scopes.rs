@@ -1,16 +1,15 @@
 //! list-scopes, create-scope, delete-scope.
 
-use std::io::{BufRead, Write};
-
+use dbsecrets_client::names;
+use dbsecrets_client::secrets::models::{CreateScope, KeyVaultMetadata, SecretScope};
+use dbsecrets_client::ErrorKind;
 use serde::Serialize;
 
-use super::no_scope_hint;
-use crate::api::models::{CreateScope, KeyVaultMetadata, SecretScope};
-use crate::app::{Context, Outcome};
+use super::{check, no_scope_hint, scope_failure};
 use crate::cli::{Backend, CreateScopeArgs, DeleteScopeArgs};
-use crate::error::CliError;
-use crate::output::Row;
-use crate::validate;
+use crate::context::Context;
+use crate::failure::Failure;
+use crate::output::{Outcome, Report, Row, Rows};
 
 /// One scope, as printed.
 #[derive(Debug, Serialize, PartialEq)]
@@ -41,19 +40,23 @@ impl Row for ScopeRow {
     }
 }
 
-pub async fn list(ctx: &Context) -> Result<(), CliError> {
+pub async fn list(ctx: &Context) -> Result<Report, Failure> {
     let client = ctx.client()?;
     let mut scopes = client
+        .secrets()
         .list_scopes()
         .await
-        .map_err(|e| ctx.api_error(e, "cannot list secret scopes"))?;
+        .map_err(|e| ctx.api_failure(&e, "cannot list secret scopes"))?;
     scopes.sort_by_key(|a| a.name.to_lowercase());
     let rows: Vec<ScopeRow> = scopes.into_iter().map(ScopeRow::from).collect();
-    ctx.print_rows(&rows, "No secret scopes in this workspace.")
+    Ok(Report::rows(Rows::of(
+        &rows,
+        "No secret scopes in this workspace.",
+    )))
 }
 
-pub async fn create(ctx: &Context, args: CreateScopeArgs) -> Result<(), CliError> {
-    validate::scope(&args.scope)?;
+pub async fn create(ctx: &Context, args: CreateScopeArgs) -> Result<Report, Failure> {
+    check(names::scope(&args.scope))?;
     let req = create_request(&args)?;
     let client = ctx.client()?;
     let doing = format!("cannot create scope '{}'", args.scope);
@@ -61,40 +64,39 @@ pub async fn create(ctx: &Context, args: CreateScopeArgs) -> Result<(), CliError
         .scope_backend_type
         .clone()
         .unwrap_or_else(|| "DATABRICKS".into());
-    match client.create_scope(&req).await {
+    match client.secrets().create_scope(&req).await {
         Ok(()) => {
             let mut outcome = Outcome::new("created", &args.scope);
             outcome.backend_type = Some(backend);
             outcome.principal = args.initial_manage_principal;
-            ctx.print_outcome(&outcome, &format!("Created scope '{}'.", args.scope))
+            Ok(Report::outcome(
+                outcome,
+                format!("Created scope '{}'.", args.scope),
+            ))
         }
-        Err(e) if e.is_already_exists() && args.if_not_exists => ctx.print_outcome(
-            &Outcome::new("exists", &args.scope),
-            &format!("Scope '{}' already exists; nothing to do.", args.scope),
-        ),
+        Err(e) if e.is_already_exists() && args.if_not_exists => Ok(Report::outcome(
+            Outcome::new("exists", &args.scope),
+            format!("Scope '{}' already exists; nothing to do.", args.scope),
+        )),
         Err(e) => {
-            let already = e.is_already_exists();
-            let keyvault_needs_aad = req.scope_backend_type.is_some()
-                && e.message()
-                    .is_some_and(|m| m.contains("AADToken") || m.contains("AAD token"));
-            let err = ctx.api_error(e, &doing);
-            Err(if already {
-                err.or_hint("use --if-not-exists to make this a no-op, or pick another name")
-            } else if keyvault_needs_aad {
-                CliError::new(err.code, format!("{doing}: a Key Vault-backed scope can only be created with an Azure AD token, not a personal access token"))
-                    .with_hint("sign in with Azure (auth_type = azure-cli after `az login`, or azure-client-secret with ARM_CLIENT_ID/ARM_CLIENT_SECRET/ARM_TENANT_ID) and run the command again")
-            } else {
-                err
+            let err = ctx.api_failure(&e, &doing);
+            Err(match e.kind() {
+                ErrorKind::AlreadyExists => {
+                    err.or_hint("use --if-not-exists to make this a no-op, or pick another name")
+                }
+                ErrorKind::AzureTokenRequired => Failure::new(err.code, format!("{doing}: a Key Vault-backed scope can only be created with an Azure AD token, not a personal access token"))
+                    .with_hint("sign in with Azure (auth_type = azure-cli after `az login`, or azure-client-secret with ARM_CLIENT_ID/ARM_CLIENT_SECRET/ARM_TENANT_ID) and run the command again"),
+                _ => err,
             })
         }
     }
 }
 
 /// Checks the flag combinations and builds the request body.
-fn create_request(args: &CreateScopeArgs) -> Result<CreateScope, CliError> {
+fn create_request(args: &CreateScopeArgs) -> Result<CreateScope, Failure> {
     if let Some(p) = &args.initial_manage_principal {
         if p != "users" {
-            return Err(CliError::usage(format!(
+            return Err(Failure::usage(format!(
                 "invalid --initial-manage-principal '{p}': the service only accepts `users` (every workspace user gets MANAGE); leave it out to keep MANAGE for yourself"
             )));
         }
@@ -108,14 +110,14 @@ fn create_request(args: &CreateScopeArgs) -> Result<CreateScope, CliError> {
     match args.backend {
         Backend::Databricks => {
             if args.resource_id.is_some() || args.dns_name.is_some() {
-                return Err(CliError::usage(
+                return Err(Failure::usage(
                     "--resource-id and --dns-name only apply to --backend azure-keyvault",
                 ));
             }
         }
         Backend::AzureKeyvault => {
             let (Some(resource_id), Some(dns_name)) = (&args.resource_id, &args.dns_name) else {
-                return Err(CliError::usage("--backend azure-keyvault needs both --resource-id and --dns-name")
+                return Err(Failure::usage("--backend azure-keyvault needs both --resource-id and --dns-name")
                     .with_hint("find them in the Key Vault's Properties in the Azure portal (Resource ID and Vault URI)"));
             };
             req.scope_backend_type = Some("AZURE_KEYVAULT".into());
@@ -128,45 +130,56 @@ fn create_request(args: &CreateScopeArgs) -> Result<CreateScope, CliError> {
     Ok(req)
 }
 
-pub async fn delete(ctx: &Context, args: DeleteScopeArgs) -> Result<(), CliError> {
-    validate::scope(&args.scope)?;
-    if !args.yes {
-        confirm(ctx, &args.scope)?;
-    }
+pub async fn delete(
+    ctx: &Context,
+    args: DeleteScopeArgs,
+    _confirmed: Confirmed,
+) -> Result<Report, Failure> {
     let client = ctx.client()?;
     let doing = format!("cannot delete scope '{}'", args.scope);
-    match client.delete_scope(&args.scope).await {
-        Ok(()) => ctx.print_outcome(
-            &Outcome::new("deleted", &args.scope),
-            &format!("Deleted scope '{}' and every secret in it.", args.scope),
-        ),
-        Err(e) if e.is_not_found() && args.if_exists => ctx.print_outcome(
-            &Outcome::new("absent", &args.scope),
-            &format!("Scope '{}' does not exist; nothing to do.", args.scope),
-        ),
-        Err(e) => Err(super::fail(ctx, e, &doing, || no_scope_hint(&args.scope))),
+    match client.secrets().delete_scope(&args.scope).await {
+        Ok(()) => Ok(Report::outcome(
+            Outcome::new("deleted", &args.scope),
+            format!("Deleted scope '{}' and every secret in it.", args.scope),
+        )),
+        Err(e) if e.is_not_found() && args.if_exists => Ok(Report::outcome(
+            Outcome::new("absent", &args.scope),
+            format!("Scope '{}' does not exist; nothing to do.", args.scope),
+        )),
+        Err(e) => Err(scope_failure(ctx, &e, &doing, (&args.scope, None), || {
+            no_scope_hint(&args.scope)
+        })),
     }
 }
 
-/// Asks on the terminal; with no terminal, refuses (a script must say --yes).
-pub fn confirm(ctx: &Context, scope: &str) -> Result<(), CliError> {
-    if !ctx.term.stdin {
-        return Err(CliError::usage(format!(
+/// Proof that deleting the scope was confirmed (`--yes`, or yes at the prompt).
+pub struct Confirmed(());
+
+/// Checks the name, then asks on the terminal unless --yes; with no terminal
+/// and no --yes, refuses (a script must say --yes).
+pub fn confirm_delete(ctx: &Context, args: &DeleteScopeArgs) -> Result<Confirmed, Failure> {
+    check(names::scope(&args.scope))?;
+    if args.yes {
+        return Ok(Confirmed(()));
+    }
+    let scope = &args.scope;
+    if !ctx.term().stdin {
+        return Err(Failure::usage(format!(
             "refusing to delete scope '{scope}' without confirmation: standard input is not a terminal"
         ))
         .with_hint("pass --yes to delete it and every secret in it"));
     }
-    eprint!("Delete scope '{scope}' and every secret in it? This cannot be undone. [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| CliError::usage(format!("cannot read the answer: {e}")))?;
+    ctx.io.write_stderr(&format!(
+        "Delete scope '{scope}' and every secret in it? This cannot be undone. [y/N] "
+    ));
+    let answer = ctx
+        .io
+        .read_line()
+        .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-        Ok(())
+        Ok(Confirmed(()))
     } else {
-        Err(CliError::usage(format!("scope '{scope}' was not deleted")))
+        Err(Failure::usage(format!("scope '{scope}' was not deleted")))
     }
 }
 

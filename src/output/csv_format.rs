@@ -1,5 +1,8 @@
 /// A header row and one row per record, quoted per RFC 4180 by the csv crate.
-pub fn render_csv(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+pub fn render_csv<H: AsRef<[u8]>>(
+    headers: &[H],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());

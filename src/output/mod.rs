@@ -1,15 +1,24 @@
-//! Output formats: pure functions from rows to bytes. Commands hand over typed
-//! rows; this layer decides how they look. It knows nothing about HTTP.
+//! The output layer: every command returns a [`Report`]; this module renders
+//! it in the chosen format (table, JSON or CSV; a secret's raw bytes for `get`)
+//! and writes it with the one closed-pipe rule ([`crate::context::Io::write_stdout`]).
+//! Rendering is pure (bytes from data); it knows nothing about HTTP.
 
 mod csv_format;
 mod json_format;
+mod report;
+mod rows;
 mod table_format;
-
-use serde::Serialize;
 
 pub use csv_format::render_csv;
 pub use json_format::render_json;
+pub use report::{Body, Outcome, Report, SecretOutput};
+pub use rows::{Row, Rows};
 pub use table_format::render_table;
+
+use secrecy::zeroize::Zeroizing;
+
+use crate::context::Context;
+use crate::failure::Failure;
 
 /// `-o/--output`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -32,28 +41,89 @@ pub struct Style {
     pub color: bool,
 }
 
-/// A row type: its JSON form comes from `Serialize`; its columns from here.
-pub trait Row: Serialize {
-    /// Column names, used as the CSV header and the table header.
-    const HEADERS: &'static [&'static str];
-    /// Machine-readable cells (CSV): exact values, empty for absent.
-    fn cells(&self) -> Vec<String>;
-    /// Human-readable cells (table); by default the CSV cells.
-    fn display_cells(&self) -> Vec<String> {
-        self.cells()
+/// What a body prints: bytes for stdout, and a sentence for stderr (a
+/// mutating command's confirmation, or the note for an empty table).
+pub struct Rendered {
+    pub stdout: Zeroizing<Vec<u8>>,
+    pub stderr: Option<String>,
+}
+
+/// Renders a body in `format`. Pure: the same body gives the same bytes.
+pub fn render(body: &Body, format: Format, style: Style) -> Rendered {
+    let stdout = |bytes: Vec<u8>| Rendered {
+        stdout: Zeroizing::new(bytes),
+        stderr: None,
+    };
+    match body {
+        Body::Nothing => stdout(Vec::new()),
+        Body::Raw(bytes) => Rendered {
+            stdout: bytes.clone(),
+            stderr: None,
+        },
+        Body::Rows(rows) if rows.is_empty() && format == Format::Table => Rendered {
+            stdout: Zeroizing::new(Vec::new()),
+            stderr: Some(rows.empty.clone()).filter(|s| !s.is_empty()),
+        },
+        Body::Rows(rows) => stdout(render_rows(rows, format, style, false)),
+        Body::Record(rows) => stdout(render_rows(rows, format, style, true)),
+        Body::Document { json, rows } => match format {
+            Format::Json => stdout(json.clone()),
+            _ => stdout(render_rows(rows, format, style, false)),
+        },
+        Body::Outcome { outcome, sentence } => match format {
+            Format::Table => Rendered {
+                stdout: Zeroizing::new(Vec::new()),
+                stderr: Some(sentence.clone()),
+            },
+            Format::Json => stdout(render_json(outcome)),
+            Format::Csv => {
+                let (headers, cells) = outcome.columns();
+                stdout(render_csv(&headers, std::iter::once(cells)))
+            }
+        },
+        Body::Secret(secret) => Rendered {
+            stdout: secret.render(format, style.terminal),
+            stderr: None,
+        },
     }
 }
 
-/// Renders rows in the chosen format. For a table with no rows it returns nothing:
-/// the caller prints its own sentence on stderr.
-pub fn render<R: Row>(format: Format, rows: &[R], style: Style) -> Vec<u8> {
+fn render_rows(rows: &Rows, format: Format, style: Style, one: bool) -> Vec<u8> {
     match format {
-        Format::Table if rows.is_empty() => Vec::new(),
-        Format::Table => {
-            render_table(R::HEADERS, rows.iter().map(Row::display_cells), style).into_bytes()
-        }
-        Format::Json => render_json(&rows),
-        Format::Csv => render_csv(R::HEADERS, rows.iter().map(Row::cells)),
+        Format::Table => render_table(
+            &rows.display_headers,
+            rows.display_cells.iter().cloned(),
+            style,
+        )
+        .into_bytes(),
+        Format::Json => match (&rows.json_first, one) {
+            (Some(first), true) => first.clone(),
+            _ => rows.json.clone(),
+        },
+        Format::Csv => render_csv(&rows.headers, rows.cells.iter().cloned()),
+    }
+}
+
+/// Writes a report: its preface on stderr, its body on stdout (and its sentence on stderr, unless
+/// --quiet), then its notes; then the failure it carries, if any.
+pub fn emit(ctx: &Context, report: Report) -> Result<(), Failure> {
+    for line in &report.warnings {
+        ctx.warn(line);
+    }
+    for line in &report.preface {
+        ctx.info(line);
+    }
+    let rendered = render(&report.body, ctx.format(), ctx.style());
+    ctx.io.write_stdout(&rendered.stdout)?;
+    if let Some(sentence) = rendered.stderr {
+        ctx.info(&sentence);
+    }
+    for note in &report.notes {
+        ctx.info(note);
+    }
+    match report.failure {
+        Some(f) => Err(f),
+        None => Ok(()),
     }
 }
 
@@ -74,6 +144,7 @@ pub fn rfc3339_local(ms: i64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Serialize;
 
     #[derive(Serialize)]
     struct R {
@@ -91,41 +162,84 @@ mod tests {
         }
     }
 
-    fn rows() -> Vec<R> {
-        vec![
-            R {
-                a: "x,y \"q\"".into(),
-                b: Some(1),
-            },
-            R {
-                a: "z".into(),
-                b: None,
-            },
-        ]
+    fn rows() -> Body {
+        Body::Rows(Rows::of(
+            &[
+                R {
+                    a: "x,y \"q\"".into(),
+                    b: Some(1),
+                },
+                R {
+                    a: "z".into(),
+                    b: None,
+                },
+            ],
+            "no rows",
+        ))
+    }
+
+    fn empty() -> Body {
+        Body::Rows(Rows::of::<R>(&[], "no rows"))
+    }
+
+    fn out(body: &Body, format: Format) -> String {
+        String::from_utf8(render(body, format, Style::default()).stdout.to_vec()).unwrap()
     }
 
     #[test]
     fn json_is_one_document() {
-        let out = String::from_utf8(render(Format::Json, &rows(), Style::default())).unwrap();
-        assert_eq!(out, "[\n  {\n    \"a\": \"x,y \\\"q\\\"\",\n    \"b\": 1\n  },\n  {\n    \"a\": \"z\",\n    \"b\": null\n  }\n]\n");
-        let empty: Vec<R> = vec![];
-        assert_eq!(render(Format::Json, &empty, Style::default()), b"[]\n");
+        assert_eq!(out(&rows(), Format::Json), "[\n  {\n    \"a\": \"x,y \\\"q\\\"\",\n    \"b\": 1\n  },\n  {\n    \"a\": \"z\",\n    \"b\": null\n  }\n]\n");
+        assert_eq!(out(&empty(), Format::Json), "[]\n");
     }
 
     #[test]
     fn csv_quotes_per_rfc4180() {
-        let out = String::from_utf8(render(Format::Csv, &rows(), Style::default())).unwrap();
-        assert_eq!(out, "a,b\n\"x,y \"\"q\"\"\",1\nz,\n");
-        let empty: Vec<R> = vec![];
-        assert_eq!(render(Format::Csv, &empty, Style::default()), b"a,b\n");
+        assert_eq!(out(&rows(), Format::Csv), "a,b\n\"x,y \"\"q\"\"\",1\nz,\n");
+        assert_eq!(out(&empty(), Format::Csv), "a,b\n");
     }
 
     #[test]
     fn table_plain_when_piped() {
-        let out = String::from_utf8(render(Format::Table, &rows(), Style::default())).unwrap();
-        assert_eq!(out, "A         B\nx,y \"q\"   1\nz\n");
-        let empty: Vec<R> = vec![];
-        assert!(render(Format::Table, &empty, Style::default()).is_empty());
+        assert_eq!(
+            out(&rows(), Format::Table),
+            "A         B\nx,y \"q\"   1\nz\n"
+        );
+        let r = render(&empty(), Format::Table, Style::default());
+        assert!(r.stdout.is_empty());
+        assert_eq!(r.stderr.as_deref(), Some("no rows"));
+    }
+
+    #[test]
+    fn a_record_is_one_json_object() {
+        let body = Body::Record(Rows::of(
+            &[R {
+                a: "x".into(),
+                b: None,
+            }],
+            "",
+        ));
+        assert_eq!(
+            out(&body, Format::Json),
+            "{\n  \"a\": \"x\",\n  \"b\": null\n}\n"
+        );
+    }
+
+    #[test]
+    fn outcomes_are_a_sentence_an_object_or_a_row() {
+        let mut o = Outcome::new("deleted", "s");
+        o.key = Some("k".into());
+        let body = Body::Outcome {
+            outcome: o,
+            sentence: "Deleted.".into(),
+        };
+        let r = render(&body, Format::Table, Style::default());
+        assert!(r.stdout.is_empty());
+        assert_eq!(r.stderr.as_deref(), Some("Deleted."));
+        assert_eq!(out(&body, Format::Csv), "result,scope,key\ndeleted,s,k\n");
+        assert_eq!(
+            out(&body, Format::Json),
+            "{\n  \"result\": \"deleted\",\n  \"scope\": \"s\",\n  \"key\": \"k\"\n}\n"
+        );
     }
 
     #[test]

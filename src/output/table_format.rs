@@ -5,8 +5,8 @@ use super::Style;
 /// A table for people. On a terminal: light borders, bold header, fitted to the
 /// width. Piped: plain aligned columns with an upper-case header, easy to `grep`
 /// and `awk`, with no escape codes.
-pub fn render_table(
-    headers: &[&str],
+pub fn render_table<H: AsRef<str>>(
+    headers: &[H],
     rows: impl Iterator<Item = Vec<String>>,
     style: Style,
 ) -> String {
@@ -24,7 +24,7 @@ pub fn render_table(
     let header: Vec<Cell> = headers
         .iter()
         .map(|h| {
-            let c = Cell::new(h.to_uppercase());
+            let c = Cell::new(h.as_ref().to_uppercase());
             if style.color {
                 c.add_attribute(Attribute::Bold)
             } else {

@@ -3,26 +3,28 @@
 
 use std::collections::HashSet;
 
+use dbsecrets_client::secrets::models::{AclItem, CreateScope};
+use dbsecrets_client::{names, Client, ErrorKind};
+
 use super::runner::{Done, Runner, Stats};
-use super::{fail, finish, get_job, list_keys, no_scope_hint, put_job, ReportRow};
-use crate::api::models::{AclItem, CreateScope};
-use crate::api::ApiClient;
-use crate::app::Context;
+use super::{finish, get_job, list_keys, no_scope_hint, put_job, scope_failure, ReportRow};
 use crate::cli::CopyArgs;
-use crate::error::{exit, CliError};
-use crate::validate;
+use crate::commands::check;
+use crate::context::Context;
+use crate::failure::Failure;
+use crate::output::Report;
 
 enum Job {
     Secret(String),
     Acl(AclItem),
 }
 
-pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<(), CliError> {
-    validate::scope(&args.src)?;
-    validate::scope(&args.dst)?;
+pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<Report, Failure> {
+    check(names::scope(&args.src))?;
+    check(names::scope(&args.dst))?;
     let same_workspace = args.from_profile == args.to_profile;
     if same_workspace && args.src.eq_ignore_ascii_case(&args.dst) {
-        return Err(CliError::usage(format!(
+        return Err(Failure::usage(format!(
             "copy from scope '{}' to itself: nothing to do",
             args.src
         ))
@@ -34,28 +36,33 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<(), CliError> {
     let keys = list_keys(ctx, &src, &args.src).await?;
     let acls = if args.with_acls {
         let doing = format!("cannot list the ACLs of scope '{}'", args.src);
-        src.list_acls(&args.src)
-            .await
-            .map_err(|e| fail(ctx, e, &doing, || no_scope_hint(&args.src)))?
+        src.secrets().list_acls(&args.src).await.map_err(|e| {
+            scope_failure(ctx, &e, &doing, (&args.src, None), || {
+                no_scope_hint(&args.src)
+            })
+        })?
     } else {
         Vec::new()
     };
-    let existing: HashSet<String> = match dst.list_secrets(&args.dst).await {
+    let mut preface = Vec::new();
+    let existing: HashSet<String> = match dst.secrets().list_secrets(&args.dst).await {
         Ok(list) => list
             .into_iter()
             .map(|s| s.key.to_ascii_lowercase())
             .collect(),
         Err(e) if e.is_not_found() && args.create_scope => {
             if args.dry_run {
-                ctx.info(&format!("Would create scope '{}'.", args.dst));
+                preface.push(format!("Would create scope '{}'.", args.dst));
             } else {
-                create_scope(ctx, dst, &args.dst).await?;
+                if create_scope(ctx, dst, &args.dst).await? {
+                    preface.push(format!("Created scope '{}'.", args.dst));
+                }
             }
             HashSet::new()
         }
         Err(e) => {
             let doing = format!("cannot list secrets in destination scope '{}'", args.dst);
-            return Err(fail(ctx, e, &doing, || {
+            return Err(scope_failure(ctx, &e, &doing, (&args.dst, None), || {
                 "add --create-scope to create it".to_string()
             }));
         }
@@ -88,7 +95,7 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<(), CliError> {
             .map(|(k, a)| ReportRow::new(k, a, "dry-run"))
             .chain(skip_rows)
             .collect();
-        return finish(ctx, &what, &rows, &Stats::default(), true);
+        return Ok(finish(&what, &rows, &Stats::default(), true).preface(preface));
     }
 
     let runner = Runner::new(ctx, args.bulk.jobs, src.limiter());
@@ -110,16 +117,22 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<(), CliError> {
                     }
                 }
                 Job::Acl(acl) => match dst
+                    .secrets()
                     .put_acl(dst_scope, &acl.principal, &acl.permission)
                     .await
                 {
                     Ok(()) => Done::Ok(()),
-                    Err(e) if e.exit_code() == exit::AUTH => {
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            ErrorKind::Unauthenticated | ErrorKind::PermissionDenied
+                        ) =>
+                    {
                         let doing = format!(
                             "cannot give {} {} on scope '{dst_scope}'",
                             acl.principal, acl.permission
                         );
-                        Done::Fatal(ctx.api_error(e, &doing))
+                        Done::Fatal(ctx.api_failure(&e, &doing))
                     }
                     Err(e) => Done::Failed(e.to_string()),
                 },
@@ -132,12 +145,12 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<(), CliError> {
         .map(|((k, a), done)| ReportRow::from_done(k, a, done))
         .chain(skip_rows)
         .collect();
-    finish(ctx, &what, &rows, &stats, false)
+    Ok(finish(&what, &rows, &stats, false).preface(preface))
 }
 
 /// The source and (for another profile) the destination client, sharing one
 /// rate limiter, the stricter of the two: the limit is per process.
-fn clients(ctx: &Context, args: &CopyArgs) -> Result<(ApiClient, Option<ApiClient>), CliError> {
+fn clients(ctx: &Context, args: &CopyArgs) -> Result<(Client, Option<Client>), Failure> {
     let src = ctx.client_for_profile(args.from_profile.as_deref())?;
     if args.from_profile == args.to_profile {
         return Ok((src, None));
@@ -152,19 +165,17 @@ fn clients(ctx: &Context, args: &CopyArgs) -> Result<(ApiClient, Option<ApiClien
     }
 }
 
-async fn create_scope(ctx: &Context, client: &ApiClient, scope: &str) -> Result<(), CliError> {
+/// Creates the destination scope; `false` when it appeared in the meantime.
+async fn create_scope(ctx: &Context, client: &Client, scope: &str) -> Result<bool, Failure> {
     let req = CreateScope {
         scope: scope.to_string(),
         initial_manage_principal: None,
         scope_backend_type: None,
         backend_azure_keyvault: None,
     };
-    match client.create_scope(&req).await {
-        Ok(()) => {
-            ctx.info(&format!("Created scope '{scope}'."));
-            Ok(())
-        }
-        Err(e) if e.is_already_exists() => Ok(()),
-        Err(e) => Err(ctx.api_error(e, &format!("cannot create scope '{scope}'"))),
+    match client.secrets().create_scope(&req).await {
+        Ok(()) => Ok(true),
+        Err(e) if e.is_already_exists() => Ok(false),
+        Err(e) => Err(ctx.api_failure(&e, &format!("cannot create scope '{scope}'"))),
     }
 }

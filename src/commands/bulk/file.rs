@@ -6,12 +6,12 @@ use std::io::Read;
 use std::path::Path;
 
 use base64::Engine;
+use dbsecrets_client::{names, SecretValue};
 use secrecy::zeroize::Zeroizing;
 
 use crate::cli::FileFormat;
-use crate::error::CliError;
-use crate::secret::SecretValue;
-use crate::validate;
+use crate::context::Io;
+use crate::failure::Failure;
 
 /// One key and its value, as read from a file.
 #[derive(Debug)]
@@ -37,16 +37,17 @@ pub fn format_for(path: Option<&Path>, explicit: Option<FileFormat>) -> FileForm
 /// Reads, parses and checks a file (`-` is standard input): every entry, or an
 /// error (exit 2) that lists every problem.
 pub fn load(
+    io: &Io,
     path: &Path,
     format: Option<FileFormat>,
     prefix: Option<&str>,
-) -> Result<Vec<Entry>, CliError> {
+) -> Result<Vec<Entry>, Failure> {
     let name = if path == Path::new("-") {
         "standard input".to_string()
     } else {
         path.display().to_string()
     };
-    let bytes = read(path, &name)?;
+    let bytes = read(io, path, &name)?;
     let format = format_for(Some(path), format);
     // Parse problems and entry problems are listed together.
     let (entries, mut problems) = parse(&bytes, format);
@@ -59,13 +60,13 @@ pub fn load(
         }
     };
     match entries {
-        Ok(e) if e.is_empty() => Err(CliError::usage(format!(
+        Ok(e) if e.is_empty() => Err(Failure::usage(format!(
             "{name} holds no entries: nothing to do"
         ))),
         Ok(e) => Ok(e),
         Err(problems) => {
             let n = problems.len();
-            Err(CliError::usage(format!(
+            Err(Failure::usage(format!(
                 "{name}: {n} problem{} found; nothing was sent",
                 if n == 1 { "" } else { "s" }
             ))
@@ -78,10 +79,10 @@ pub fn load(
     }
 }
 
-fn read(path: &Path, name: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
+fn read(io: &Io, path: &Path, name: &str) -> Result<Zeroizing<Vec<u8>>, Failure> {
     let mut bytes = Zeroizing::new(Vec::new());
     let result = if path == Path::new("-") {
-        std::io::stdin().lock().read_to_end(&mut bytes).map(drop)
+        io.read_stdin(&mut bytes).map(drop)
     } else {
         std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(drop))
     };
@@ -91,7 +92,7 @@ fn read(path: &Path, name: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
             _ => e.to_string(),
         };
-        CliError::usage(format!("cannot read {name}: {reason}"))
+        Failure::usage(format!("cannot read {name}: {reason}"))
     })?;
     Ok(bytes)
 }
@@ -250,12 +251,12 @@ pub fn check(entries: Vec<Entry>, prefix: Option<&str>) -> Result<Vec<Entry>, Ve
         if let Some(p) = prefix {
             e.key = format!("{p}{}", e.key);
         }
-        if let Err(err) = validate::key(&e.key) {
-            problems.push(err.message);
+        if let Err(err) = names::key(&e.key) {
+            problems.push(err.to_string());
             continue;
         }
-        if let Err(err) = validate::value_len(e.value.len()) {
-            problems.push(format!("key '{}': {}", e.key, err.message));
+        if let Err(err) = names::value_len(e.value.len()) {
+            problems.push(format!("key '{}': {err}", e.key));
         }
         // The service's keys are case-insensitive: `A` and `a` are one secret.
         if !seen.insert(e.key.to_ascii_lowercase()) {

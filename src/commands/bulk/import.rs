@@ -2,16 +2,29 @@
 
 use std::collections::HashSet;
 
-use super::runner::{Runner, Stats};
-use super::{file, finish, list_keys, put_job, ReportRow};
-use crate::app::Context;
-use crate::cli::ImportArgs;
-use crate::error::CliError;
-use crate::validate;
+use dbsecrets_client::names;
 
-pub async fn import(ctx: &Context, args: ImportArgs) -> Result<(), CliError> {
-    validate::scope(&args.scope)?;
-    let entries = file::load(&args.file, args.format, args.prefix.as_deref())?;
+use super::file::{self, Entry};
+use super::runner::{Runner, Stats};
+use super::{finish, list_keys, put_job, ReportRow};
+use crate::cli::ImportArgs;
+use crate::commands::check;
+use crate::context::Context;
+use crate::failure::Failure;
+use crate::output::Report;
+
+/// Checks the scope name, then reads and checks the file (before the runtime:
+/// the file may be standard input).
+pub fn import_entries(ctx: &Context, args: &ImportArgs) -> Result<Vec<Entry>, Failure> {
+    check(names::scope(&args.scope))?;
+    file::load(&ctx.io, &args.file, args.format, args.prefix.as_deref())
+}
+
+pub async fn import(
+    ctx: &Context,
+    args: ImportArgs,
+    entries: Vec<Entry>,
+) -> Result<Report, Failure> {
     let client = ctx.client()?;
     let existing: HashSet<String> = list_keys(ctx, &client, &args.scope)
         .await?
@@ -35,7 +48,7 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> Result<(), CliError> {
             .iter()
             .map(|(k, a)| ReportRow::new(k, a, "dry-run"))
             .collect();
-        return finish(ctx, &what, &rows, &Stats::default(), true);
+        return Ok(finish(&what, &rows, &Stats::default(), true));
     }
     let runner = Runner::new(ctx, args.bulk.jobs, client.limiter());
     let (client, scope) = (&client, args.scope.as_str());
@@ -49,5 +62,5 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> Result<(), CliError> {
         .zip(results)
         .map(|((k, a), done)| ReportRow::from_done(k, a, done))
         .collect();
-    finish(ctx, &what, &rows, &stats, false)
+    Ok(finish(&what, &rows, &stats, false))
 }

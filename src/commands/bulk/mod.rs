@@ -18,16 +18,16 @@ use serde::Serialize;
 
 pub use copy::copy;
 pub use export::export;
-pub use import::import;
-pub use sync::sync;
+pub use import::{import, import_entries};
+pub use sync::{sync, sync_entries};
+
+use dbsecrets_client::{Client, Error, ErrorKind, SecretValue};
 
 use self::runner::{Done, Stats};
-use super::{fail, no_scope_hint, write_fail};
-use crate::api::{ApiClient, ApiError};
-use crate::app::Context;
-use crate::error::{exit, CliError};
-use crate::output::Row;
-use crate::secret::SecretValue;
+use super::{no_scope_hint, notebook_only, scope_failure};
+use crate::context::Context;
+use crate::failure::{exit, Failure};
+use crate::output::{Report, Row, Rows};
 
 /// One line of a bulk command's report. It names keys, never values.
 #[derive(Debug, Serialize, PartialEq)]
@@ -80,22 +80,17 @@ impl ReportRow {
     }
 }
 
-/// Prints the report on stdout and the summary on stderr, and decides the exit:
-/// 0 when everything succeeded, 130 after Ctrl-C, the fatal error's code, or 1
-/// with the failed keys.
-fn finish(
-    ctx: &Context,
-    what: &str,
-    rows: &[ReportRow],
-    stats: &Stats,
-    dry_run: bool,
-) -> Result<(), CliError> {
-    ctx.print_rows(rows, "Nothing to do: no entries.")?;
-    let summary = summary(what, rows, stats, dry_run);
-    ctx.info(&summary);
-    if dry_run {
-        return Ok(());
-    }
+/// The report (rows on stdout, the summary on stderr) and the exit: 0 when
+/// everything succeeded, 130 after Ctrl-C, the fatal error's code, or 1 with
+/// the failed keys.
+fn finish(what: &str, rows: &[ReportRow], stats: &Stats, dry_run: bool) -> Report {
+    let report = Report::rows(Rows::of(rows, "Nothing to do: no entries."))
+        .note(summary(what, rows, stats, dry_run));
+    report.failing(if dry_run { None } else { outcome(rows, stats) })
+}
+
+/// The failure a run ends with, if any.
+fn outcome(rows: &[ReportRow], stats: &Stats) -> Option<Failure> {
     let failed: Vec<&str> = rows
         .iter()
         .filter(|r| r.result == "failed")
@@ -103,35 +98,39 @@ fn finish(
         .collect();
     let again = "run the same command again to finish: every action is idempotent";
     if stats.interrupted {
-        return Err(CliError::new(
-            exit::INTERRUPTED,
-            format!(
-                "interrupted (Ctrl-C): {} of {} done, {} not sent{}",
-                rows.iter().filter(|r| r.result == "ok").count(),
-                rows.len(),
-                rows.iter().filter(|r| r.result == "not-sent").count(),
-                failed_list(&failed)
-            ),
-        )
-        .with_hint(format!(
-            "the requests in flight finished, so the report above is exact; {again}"
-        )));
+        return Some(
+            Failure::new(
+                exit::INTERRUPTED,
+                format!(
+                    "interrupted (Ctrl-C): {} of {} done, {} not sent{}",
+                    rows.iter().filter(|r| r.result == "ok").count(),
+                    rows.len(),
+                    rows.iter().filter(|r| r.result == "not-sent").count(),
+                    failed_list(&failed)
+                ),
+            )
+            .with_hint(format!(
+                "the requests in flight finished, so the report above is exact; {again}"
+            )),
+        );
     }
     if let Some(fatal) = &stats.fatal {
-        return Err(fatal.clone().or_hint(again));
+        return Some(fatal.clone().or_hint(again));
     }
     if !failed.is_empty() {
-        return Err(CliError::failure(format!(
-            "{} of {} failed: {}",
-            failed.len(),
-            rows.len(),
-            failed.join(", ")
-        ))
-        .with_hint(format!(
-            "the others are applied; the report's error column says why each failed; {again}"
-        )));
+        return Some(
+            Failure::failure(format!(
+                "{} of {} failed: {}",
+                failed.len(),
+                rows.len(),
+                failed.join(", ")
+            ))
+            .with_hint(format!(
+                "the others are applied; the report's error column says why each failed; {again}"
+            )),
+        );
     }
-    Ok(())
+    None
 }
 
 fn failed_list(failed: &[&str]) -> String {
@@ -196,16 +195,13 @@ fn capitalize(s: &str) -> String {
 
 /// The keys of a scope: the preflight of every bulk command (a missing scope
 /// or rejected credentials stop the command here, with their exit code).
-async fn list_keys(
-    ctx: &Context,
-    client: &ApiClient,
-    scope: &str,
-) -> Result<Vec<String>, CliError> {
+async fn list_keys(ctx: &Context, client: &Client, scope: &str) -> Result<Vec<String>, Failure> {
     let doing = format!("cannot list secrets in scope '{scope}'");
     let mut keys: Vec<String> = client
+        .secrets()
         .list_secrets(scope)
         .await
-        .map_err(|e| fail(ctx, e, &doing, || no_scope_hint(scope)))?
+        .map_err(|e| scope_failure(ctx, &e, &doing, (scope, None), || no_scope_hint(scope)))?
         .into_iter()
         .map(|s| s.key)
         .collect();
@@ -214,67 +210,73 @@ async fn list_keys(
 }
 
 /// Errors that every other request would get too: stop sending.
-fn is_fatal_write(e: &ApiError) -> bool {
-    e.exit_code() == exit::AUTH || e.is_not_found() || e.error_code() == Some("BAD_REQUEST")
+fn is_fatal(e: &Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::Unauthenticated
+            | ErrorKind::PermissionDenied
+            | ErrorKind::NotFound
+            | ErrorKind::ReadOnlyScope
+            | ErrorKind::NotebookOnly
+    )
 }
 
 /// A put, as a job.
 async fn put_job(
     ctx: &Context,
-    client: &ApiClient,
+    client: &Client,
     scope: &str,
     key: &str,
     value: &SecretValue,
 ) -> Done<()> {
-    match client.put_secret(scope, key, value).await {
+    match client.secrets().put_secret(scope, key, value).await {
         Ok(()) => Done::Ok(()),
-        Err(e) if is_fatal_write(&e) => {
+        Err(e) if is_fatal(&e) => {
             let doing = format!("cannot put secret '{key}' in scope '{scope}'");
-            Done::Fatal(write_fail(ctx, e, &doing, scope))
+            Done::Fatal(scope_failure(ctx, &e, &doing, (scope, Some(key)), || {
+                no_scope_hint(scope)
+            }))
         }
         Err(e) => Done::Failed(e.to_string()),
     }
 }
 
 /// A delete, as a job; a key that is already gone counts as deleted.
-async fn delete_job(ctx: &Context, client: &ApiClient, scope: &str, key: &str) -> Done<()> {
-    match client.delete_secret(scope, key).await {
+async fn delete_job(ctx: &Context, client: &Client, scope: &str, key: &str) -> Done<()> {
+    match client.secrets().delete_secret(scope, key).await {
         Ok(()) => Done::Ok(()),
         Err(e) if e.is_not_found() => Done::Ok(()),
-        Err(e) if is_fatal_write(&e) => {
+        Err(e) if is_fatal(&e) => {
             let doing = format!("cannot delete secret '{key}' from scope '{scope}'");
-            Done::Fatal(write_fail(ctx, e, &doing, scope))
+            Done::Fatal(scope_failure(ctx, &e, &doing, (scope, Some(key)), || {
+                no_scope_hint(scope)
+            }))
         }
         Err(e) => Done::Failed(e.to_string()),
     }
-}
-
-/// How `get` fails where a workspace only allows reading values from a notebook.
-fn is_notebook_only(e: &ApiError) -> bool {
-    e.error_code() == Some("BAD_REQUEST")
 }
 
 /// A get, as a job. A workspace that refuses `get` refuses it for every key:
 /// that is fatal, with `why` as the message.
 async fn get_job(
     ctx: &Context,
-    client: &ApiClient,
+    client: &Client,
     scope: &str,
     key: &str,
     why: &str,
 ) -> Done<SecretValue> {
     use secrecy::ExposeSecret;
-    match client.get_secret(scope, key).await {
+    match client.secrets().get_secret(scope, key).await {
         Ok(v) => Done::Ok(SecretValue::from_bytes(v.expose_secret().clone())),
-        Err(e) if is_notebook_only(&e) => Done::Fatal(
-            CliError::failure(format!(
-                "{why}: this workspace only allows reading secret values from inside a notebook or job"
-            ))
-            .with_hint("read them there with dbutils.secrets.get(scope=..., key=...)"),
-        ),
-        Err(e) if e.exit_code() == exit::AUTH => {
+        Err(e) if e.kind() == ErrorKind::NotebookOnly => Done::Fatal(notebook_only(why, None)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::Unauthenticated | ErrorKind::PermissionDenied
+            ) =>
+        {
             let doing = format!("cannot read secret '{key}' in scope '{scope}'");
-            Done::Fatal(ctx.api_error(e, &doing))
+            Done::Fatal(ctx.api_failure(&e, &doing))
         }
         Err(e) => Done::Failed(e.to_string()),
     }

@@ -9,9 +9,10 @@ use std::sync::Arc;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::api::client::RateLimiter;
-use crate::app::Context;
-use crate::error::CliError;
+use dbsecrets_client::http::RateLimiter;
+
+use crate::context::Context;
+use crate::failure::Failure;
 
 /// How one job ended.
 pub enum Done<T> {
@@ -20,7 +21,7 @@ pub enum Done<T> {
     Failed(String),
     /// This job failed in a way that every other would too (credentials,
     /// permissions, a workspace that refuses `get`): start no more.
-    Fatal(CliError),
+    Fatal(Failure),
 }
 
 /// What a run did besides the jobs' own results.
@@ -29,7 +30,7 @@ pub struct Stats {
     /// Ctrl-C was pressed: jobs not started were left out.
     pub interrupted: bool,
     /// A job failed fatally: jobs not started were left out.
-    pub fatal: Option<CliError>,
+    pub fatal: Option<Failure>,
     /// Throttled answers (429/503) during the run; each was retried.
     pub throttled: u64,
     /// The lowest concurrency the run went down to.
@@ -132,11 +133,12 @@ impl<'a> Runner<'a> {
                 biased;
                 _ = self.ctx.interrupt.wait(), if !stats.interrupted => {
                     stats.interrupted = true;
-                    bar.suspend(|| eprintln!(
+                    let msg = format!(
                         "Ctrl-C: sending nothing more; waiting for the {} request{} in flight (Ctrl-C again stops at once)",
                         in_flight.len(),
                         if in_flight.len() == 1 { "" } else { "s" }
-                    ));
+                    );
+                    bar.suspend(|| self.ctx.io.write_stderr(&format!("{msg}\n")));
                 }
                 Some((i, done)) = in_flight.next() => {
                     if let Done::Fatal(msg) = &done {
@@ -168,7 +170,7 @@ impl<'a> Runner<'a> {
 
     /// A bar on stderr when it is a terminal (and not --quiet); nothing otherwise.
     fn progress(&self, label: &str, total: usize) -> ProgressBar {
-        if !self.ctx.term.stderr || self.ctx.global.quiet || total == 0 {
+        if !self.ctx.term().stderr || self.ctx.global.quiet || total == 0 {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());

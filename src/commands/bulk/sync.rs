@@ -2,22 +2,29 @@
 
 use std::collections::HashMap;
 
+use dbsecrets_client::{names, SecretValue};
+
+use super::file::{self, Entry};
 use super::runner::{Done, Runner, Stats};
-use super::{delete_job, file, finish, get_job, list_keys, put_job, ReportRow};
-use crate::app::Context;
+use super::{delete_job, finish, get_job, list_keys, put_job, ReportRow};
 use crate::cli::SyncArgs;
-use crate::error::{exit, CliError};
-use crate::secret::SecretValue;
-use crate::validate;
+use crate::commands::check;
+use crate::context::Context;
+use crate::failure::{exit, Failure};
+use crate::output::Report;
 
 enum Job<'a> {
     Put(&'a str, &'a SecretValue),
     Delete(&'a str),
 }
 
-pub async fn sync(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
-    validate::scope(&args.scope)?;
-    let entries = file::load(&args.file, args.format, None)?;
+/// Checks the scope name, then reads and checks the file (before the runtime).
+pub fn sync_entries(ctx: &Context, args: &SyncArgs) -> Result<Vec<Entry>, Failure> {
+    check(names::scope(&args.scope))?;
+    file::load(&ctx.io, &args.file, args.format, None)
+}
+
+pub async fn sync(ctx: &Context, args: SyncArgs, entries: Vec<Entry>) -> Result<Report, Failure> {
     let client = ctx.client()?;
     let scope = args.scope.as_str();
     // lower case -> the key as the scope spells it
@@ -45,11 +52,13 @@ pub async fn sync(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
         })
         .await;
     if stats.interrupted {
-        return Err(CliError::new(
+        return Err(Failure::new(
             exit::INTERRUPTED,
             "interrupted (Ctrl-C) while comparing values: nothing was written",
         ));
     }
+    let mut warnings = Vec::new();
+    let mut preface = Vec::new();
     let mut same: HashMap<usize, bool> = HashMap::new();
     for (i, done) in existing.iter().zip(compared) {
         if let Some(Done::Ok(equal)) = done {
@@ -61,12 +70,12 @@ pub async fn sync(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
             return Err(fatal.clone());
         }
         // The workspace refuses `get`: every existing key counts as an update.
-        ctx.warn(&format!(
+        warnings.push(format!(
             "this workspace does not allow reading secret values through the API, so they cannot be compared: every key of {} that scope '{scope}' already holds counts as an update",
             args.file.display()
         ));
     } else if same.len() < existing.len() {
-        ctx.warn(&format!(
+        warnings.push(format!(
             "{} value{} could not be read for comparison: they count as updates",
             existing.len() - same.len(),
             if existing.len() - same.len() == 1 {
@@ -99,7 +108,7 @@ pub async fn sync(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
             jobs.push((planned.len() - 1, Job::Delete(key.as_str())));
         }
     } else if !extra.is_empty() {
-        ctx.info(&format!(
+        preface.push(format!(
             "{} key{} of scope '{scope}' {} not in {} and {} kept (--prune deletes them).",
             extra.len(),
             if extra.len() == 1 { "" } else { "s" },
@@ -114,7 +123,9 @@ pub async fn sync(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
             .iter()
             .map(|(k, a)| ReportRow::new(k, a, "dry-run"))
             .collect();
-        return finish(ctx, &what, &rows, &Stats::default(), true);
+        return Ok(finish(&what, &rows, &Stats::default(), true)
+            .warnings(warnings)
+            .preface(preface));
     }
 
     let slots: Vec<usize> = jobs.iter().map(|(slot, _)| *slot).collect();
@@ -134,5 +145,7 @@ pub async fn sync(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
         let (k, a) = planned[slot];
         rows[slot] = ReportRow::from_done(k, a, done);
     }
-    finish(ctx, &what, &rows, &stats, false)
+    Ok(finish(&what, &rows, &stats, false)
+        .warnings(warnings)
+        .preface(preface))
 }

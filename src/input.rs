@@ -2,55 +2,51 @@
 //! `--value`, `--value-file`, standard input when it is not a terminal, and a
 //! hidden prompt on a terminal.
 
-use std::io::Read;
 use std::path::Path;
 
-use crate::error::CliError;
-use crate::secret::SecretValue;
-use crate::validate;
+use dbsecrets_client::{names, SecretValue};
+
+use crate::context::Io;
+use crate::failure::Failure;
 
 /// The inputs of `put` that decide the value.
 pub struct ValueSource<'a> {
-    pub value: Option<crate::cli::Redacted>,
+    pub value: Option<&'a crate::cli::Redacted>,
     pub value_file: Option<&'a Path>,
-    pub stdin_is_terminal: bool,
     /// Shown in the prompt, e.g. `my-scope/api-key`.
     pub label: String,
 }
 
 /// Reads the value and checks it: non-empty, at most 128 KiB.
-pub fn read(src: ValueSource<'_>) -> Result<SecretValue, CliError> {
+pub fn read_value(io: &Io, src: ValueSource<'_>) -> Result<SecretValue, Failure> {
     let value = if let Some(v) = src.value {
-        SecretValue::text(v.0)
+        SecretValue::text(v.0.clone())
     } else if let Some(path) = src.value_file {
         let bytes = std::fs::read(path).map_err(|e| {
-            CliError::usage(format!(
+            Failure::usage(format!(
                 "cannot read the value file {}: {}",
                 path.display(),
                 io_reason(&e)
             ))
         })?;
         SecretValue::from_bytes(bytes)
-    } else if !src.stdin_is_terminal {
+    } else if !io.term.stdin {
         let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| {
-                CliError::usage(format!(
-                    "cannot read the value from standard input: {}",
-                    io_reason(&e)
-                ))
-            })?;
+        io.read_stdin(&mut bytes).map_err(|e| {
+            Failure::usage(format!(
+                "cannot read the value from standard input: {}",
+                io_reason(&e)
+            ))
+        })?;
         if bytes.is_empty() {
-            return Err(CliError::usage("no value given: standard input is empty")
+            return Err(Failure::usage("no value given: standard input is empty")
                 .with_hint("pass --value, --value-file, or pipe the value in (e.g. printf '%s' \"$TOKEN\" | dbsecrets put SCOPE KEY)"));
         }
         SecretValue::from_bytes(strip_one_newline(bytes))
     } else {
-        prompt_twice(&src.label)?
+        prompt_twice(io, &src.label)?
     };
-    validate::value_len(value.len())?;
+    names::value_len(value.len())?;
     Ok(value)
 }
 
@@ -64,10 +60,10 @@ pub fn strip_one_newline(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
-fn prompt_twice(label: &str) -> Result<SecretValue, CliError> {
+fn prompt_twice(io: &Io, label: &str) -> Result<SecretValue, Failure> {
     let ask = |prompt: String| {
-        rpassword::prompt_password(prompt).map_err(|e| {
-            CliError::usage(format!(
+        (io.prompt_hidden)(&prompt).map_err(|e| {
+            Failure::usage(format!(
                 "cannot read the value from the terminal: {}",
                 io_reason(&e)
             ))
@@ -76,13 +72,13 @@ fn prompt_twice(label: &str) -> Result<SecretValue, CliError> {
     let first = secrecy::SecretString::from(ask(format!("Value for {label} (input hidden): "))?);
     use secrecy::ExposeSecret;
     if first.expose_secret().is_empty() {
-        return Err(CliError::usage(
+        return Err(Failure::usage(
             "the secret value is empty: an empty secret is refused",
         ));
     }
     let second = secrecy::SecretString::from(ask("Repeat the value: ".to_string())?);
     if first.expose_secret() != second.expose_secret() {
-        return Err(CliError::usage("the two values differ: nothing was stored"));
+        return Err(Failure::usage("the two values differ: nothing was stored"));
     }
     Ok(SecretValue::Text(first))
 }
@@ -108,24 +104,52 @@ mod tests {
         assert_eq!(strip_one_newline(b"\n".to_vec()), b"");
     }
 
+    fn io(stdin: &[u8], terminal: bool) -> Io {
+        let sink = || -> crate::context::Stream {
+            std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()))
+        };
+        Io::with(
+            crate::context::Terminal {
+                stdin: terminal,
+                ..Default::default()
+            },
+            Box::new(std::io::Cursor::new(stdin.to_vec())),
+            sink(),
+            sink(),
+        )
+    }
+
+    fn source<'a>(
+        value: Option<&'a crate::cli::Redacted>,
+        file: Option<&'a Path>,
+    ) -> ValueSource<'a> {
+        ValueSource {
+            value,
+            value_file: file,
+            label: String::new(),
+        }
+    }
+
     #[test]
     fn flag_value_is_exact_and_checked() {
-        let v = read(ValueSource {
-            value: Some(crate::cli::Redacted(" sk x \n".into())),
-            value_file: None,
-            stdin_is_terminal: true,
-            label: String::new(),
-        })
-        .unwrap();
-        assert_eq!(v.expose_bytes(), b" sk x \n");
-        let e = read(ValueSource {
-            value: Some(crate::cli::Redacted(String::new())),
-            value_file: None,
-            stdin_is_terminal: true,
-            label: String::new(),
-        })
-        .unwrap_err();
+        let v = crate::cli::Redacted(" sk x \n".into());
+        let got = read_value(&io(b"", true), source(Some(&v), None)).unwrap();
+        assert_eq!(got.expose_bytes(), b" sk x \n");
+        let empty = crate::cli::Redacted(String::new());
+        let e = read_value(&io(b"", true), source(Some(&empty), None)).unwrap_err();
         assert_eq!(e.code, 2);
+    }
+
+    #[test]
+    fn stdin_loses_one_newline_and_empty_is_refused() {
+        let got = read_value(&io(b"v\n\n", false), source(None, None)).unwrap();
+        assert_eq!(got.expose_bytes(), b"v\n");
+        let e = read_value(&io(b"", false), source(None, None)).unwrap_err();
+        assert!(
+            e.message.contains("standard input is empty"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -133,23 +157,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("bin");
         std::fs::write(&p, [0u8, 255, 10]).unwrap();
-        let v = read(ValueSource {
-            value: None,
-            value_file: Some(&p),
-            stdin_is_terminal: true,
-            label: String::new(),
-        })
-        .unwrap();
+        let v = read_value(&io(b"", true), source(None, Some(&p))).unwrap();
         assert!(matches!(v, SecretValue::Bytes(_)));
         assert_eq!(v.expose_bytes(), &[0u8, 255, 10]);
         let missing = dir.path().join("nope");
-        let e = read(ValueSource {
-            value: None,
-            value_file: Some(&missing),
-            stdin_is_terminal: true,
-            label: String::new(),
-        })
-        .unwrap_err();
+        let e = read_value(&io(b"", true), source(None, Some(&missing))).unwrap_err();
         assert!(e.message.contains("no such file"), "{}", e.message);
     }
 }

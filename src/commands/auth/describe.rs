@@ -1,15 +1,15 @@
-//! `auth describe` and `auth profiles`: how dbsecrets finds the workspace and
-//! signs in, and where every setting comes from. What a user reads when a job
-//! fails with 401 or 403, so every line names its source.
+//! `auth describe`: the workspace, profile, config file and sign-in method in
+//! use, and where each setting comes from.
 
+use dbsecrets_client::auth::{self, Reason};
+use dbsecrets_client::config::{Config, ConfigError, Source};
 use serde::Serialize;
 
-use crate::app::{write_stdout, Context};
-use crate::auth::{self, Reason};
+use super::check;
 use crate::cli::AuthCheckArgs;
-use crate::config::{self, Config, ConfigError, ProcessEnv, Source};
-use crate::error::CliError;
-use crate::output::{self, Format, Row};
+use crate::context::Context;
+use crate::failure::Failure;
+use crate::output::{render_json, Body, Report, Row, Rows};
 
 /// One line of `auth describe`: a setting, its value (secrets masked) and where it came from.
 #[derive(Debug, Serialize, PartialEq)]
@@ -52,15 +52,15 @@ struct Description {
     auth_method: Option<&'static str>,
     auth_method_reason: String,
     auth_error: Option<String>,
-    attributes: Vec<Attribute>,
-    environment: Vec<Attribute>,
+    attributes: Vec<Setting>,
+    environment: Vec<Setting>,
     method_details: Vec<Detail>,
     methods: Vec<Candidate>,
     check: Option<Check>,
 }
 
 #[derive(Debug, Serialize)]
-struct Attribute {
+struct Setting {
     name: String,
     value: String,
     sensitive: bool,
@@ -98,8 +98,8 @@ struct Check {
     exit_code: Option<u8>,
 }
 
-fn attribute(name: &str, value: &str, sensitive: bool, source: &Source) -> Attribute {
-    let mut a = Attribute {
+fn setting(name: &str, value: &str, sensitive: bool, source: &Source) -> Setting {
+    let mut a = Setting {
         name: name.to_string(),
         value: if sensitive {
             "***".into()
@@ -168,9 +168,9 @@ fn file_status(cfg: &Config) -> (&'static str, String) {
     }
 }
 
-pub async fn describe(ctx: &Context, args: AuthCheckArgs) -> Result<(), CliError> {
+pub async fn describe(ctx: &Context, args: AuthCheckArgs) -> Result<Report, Failure> {
     let cfg = ctx.config()?;
-    let mut failure: Option<CliError> = None;
+    let mut failure: Option<Failure> = None;
 
     let (file_state, file_note) = file_status(cfg);
     let host = cfg.value("host");
@@ -185,7 +185,7 @@ pub async fn describe(ctx: &Context, args: AuthCheckArgs) -> Result<(), CliError
 
     // The same checks as building a client: plain http, settings in range.
     if failure.is_none() {
-        failure = crate::app::settings_for(cfg, &ctx.global).err();
+        failure = Context::settings(cfg).err();
     }
 
     let (method, reason, auth_error, details) = match auth::choose(cfg) {
@@ -233,16 +233,16 @@ pub async fn describe(ctx: &Context, args: AuthCheckArgs) -> Result<(), CliError
         None
     };
 
-    let attributes: Vec<Attribute> = cfg
+    let attributes: Vec<Setting> = cfg
         .values()
-        .map(|(a, v)| attribute(a.name, &v.value, a.sensitive, &v.source))
+        .map(|(a, v)| setting(a.name, &v.value, a.sensitive, &v.source))
         .collect();
-    let environment: Vec<Attribute> = cfg
+    let environment: Vec<Setting> = cfg
         .ambient
         .iter()
         .filter(|(name, _, _)| *name != "PATH")
         .map(|(name, value, sensitive)| {
-            attribute(name, value, sensitive, &Source::Env(name.to_string()))
+            setting(name, value, sensitive, &Source::Env(name.to_string()))
         })
         .collect();
     let description = Description {
@@ -274,17 +274,12 @@ pub async fn describe(ctx: &Context, args: AuthCheckArgs) -> Result<(), CliError
         check,
     };
 
-    match ctx.format() {
-        Format::Json => write_stdout(&output::render_json(&description))?,
-        _ => {
-            let rows = describe_rows(&description);
-            write_stdout(&output::render(ctx.format(), &rows, ctx.style()))?;
-        }
-    }
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    let rows = describe_rows(&description);
+    Ok(Report::new(Body::Document {
+        json: render_json(&description),
+        rows: Rows::of(&rows, ""),
+    })
+    .failing(failure))
 }
 
 /// The description as name/value/source rows: host, profile, config file and
@@ -337,216 +332,13 @@ fn describe_rows(d: &Description) -> Vec<DescribeRow> {
     rows
 }
 
-/// One cheap authenticated call.
-async fn check(ctx: &Context, cfg: &Config) -> Result<String, CliError> {
-    let client = ctx.client_for(cfg)?;
-    match client.list_scopes().await {
-        Ok(scopes) => Ok(format!(
-            "listed {} scope{} at {} with {}",
-            scopes.len(),
-            if scopes.len() == 1 { "" } else { "s" },
-            client.host(),
-            client.auth_name()
-        )),
-        Err(e) => Err(ctx.api_error(e, "check failed: cannot list scopes")),
-    }
-}
-
-/// One profile of `auth profiles`.
-#[derive(Debug, Serialize, PartialEq)]
-pub struct ProfileRow {
-    pub name: String,
-    pub host: Option<String>,
-    pub auth_type: Option<String>,
-    pub valid: bool,
-    /// Why it is invalid; empty when valid.
-    pub reason: String,
-    /// Used when no profile is asked for.
-    pub default: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub check: Option<String>,
-}
-
-impl ProfileRow {
-    fn cells(&self, with_check: bool) -> Vec<String> {
-        let mut c = vec![
-            self.name.clone(),
-            self.host.clone().unwrap_or_default(),
-            self.auth_type.clone().unwrap_or_default(),
-            self.valid.to_string(),
-            self.default.to_string(),
-            self.reason.clone(),
-        ];
-        if with_check {
-            c.push(self.check.clone().unwrap_or_default());
-        }
-        c
-    }
-
-    fn display_cells(&self, with_check: bool) -> Vec<String> {
-        let mut c = self.cells(with_check);
-        c[3] = if self.valid { "yes" } else { "no" }.into();
-        c[4] = if self.default { "yes" } else { "" }.into();
-        c
-    }
-}
-
-/// A profile's problem, in a few words (the full messages name sources that are
-/// obvious here).
-fn invalid_reason(e: &ConfigError) -> String {
-    match e {
-        ConfigError::NoHost { .. } => "no host".into(),
-        ConfigError::NoCredentials { .. } => {
-            "no credentials (token, username and password, client_id and client_secret, auth_type, …)".into()
-        }
-        ConfigError::InvalidHost { host, reason } => format!("invalid host '{host}': {reason}"),
-        ConfigError::UnknownAuthType { value, .. } => format!("unknown auth_type '{value}'"),
-        ConfigError::IncompleteMethod { method, missing, .. } => {
-            format!("auth_type {method} needs {missing}")
-        }
-        other => other.to_string(),
-    }
-}
-
-/// Resolves one profile alone and says whether it could be used.
-fn evaluate(name: &str, default: bool) -> (ProfileRow, Option<Config>) {
-    let home = dirs::home_dir();
-    let mut row = ProfileRow {
-        name: name.to_string(),
-        host: None,
-        auth_type: None,
-        valid: false,
-        reason: String::new(),
-        default,
-        check: None,
-    };
-    let cfg = match config::resolve_profile_alone(name, &ProcessEnv, home.as_deref()) {
-        Ok(c) => c,
-        Err(e) => {
-            row.reason = invalid_reason(&e);
-            return (row, None);
-        }
-    };
-    row.host = cfg.get("host").map(str::to_string);
-    let chosen = auth::choose(&cfg).and_then(|(m, _)| (m.build)(&cfg).map(|_| m.name));
-    let settings = crate::app::settings_for(&cfg, &crate::cli::GlobalArgs::none());
-    match (cfg.host(), chosen) {
-        (Ok(_), Ok(m)) => {
-            row.auth_type = Some(m.to_string());
-            match settings {
-                Ok(_) => row.valid = true,
-                Err(e) => row.reason = e.message,
-            }
-        }
-        (host, chosen) => {
-            row.auth_type = chosen.as_ref().ok().map(|m| m.to_string());
-            let mut reasons = Vec::new();
-            if let Err(e) = host {
-                reasons.push(invalid_reason(&e));
-            }
-            if let Err(e) = chosen {
-                reasons.push(invalid_reason(&e));
-            }
-            row.reason = reasons.join("; ");
-        }
-    }
-    let cfg = row.valid.then_some(cfg);
-    (row, cfg)
-}
-
-pub async fn profiles(ctx: &Context, args: AuthCheckArgs) -> Result<(), CliError> {
-    let home = dirs::home_dir();
-    let Some(list) = config::list_profiles(&ProcessEnv, home.as_deref())? else {
-        let path = config::config_file_path(&ProcessEnv, home.as_deref());
-        if ctx.format() == Format::Table {
-            ctx.info(&format!(
-                "No profiles: {} does not exist. Create one with `databricks configure` or `databricks auth login`.",
-                path.display()
-            ));
-            return Ok(());
-        }
-        return print_profiles(ctx, &[], args.check);
-    };
-    let overridden = config::env_overrides(&ProcessEnv);
-    if !overridden.is_empty() {
-        ctx.info(&format!(
-            "note: {} {} set in the environment and take{} precedence over every profile; each profile is shown on its own",
-            overridden.join(", "),
-            if overridden.len() == 1 { "is" } else { "are" },
-            if overridden.len() == 1 { "s" } else { "" },
-        ));
-    }
-    let mut rows = Vec::new();
-    let mut failed: Vec<(String, u8)> = Vec::new();
-    for name in &list.names {
-        let (mut row, cfg) = evaluate(name, list.default.as_deref() == Some(name.as_str()));
-        if args.check {
-            row.check = Some(match cfg {
-                None => "not checked: invalid".into(),
-                Some(cfg) => match check(ctx, &cfg).await {
-                    Ok(detail) => format!("ok: {detail}"),
-                    Err(e) => {
-                        failed.push((name.clone(), e.code));
-                        format!("failed: {}", e.message)
-                    }
-                },
-            });
-        }
-        rows.push(row);
-    }
-    if rows.is_empty() && ctx.format() == Format::Table {
-        ctx.info(&format!("{} defines no profiles.", list.path.display()));
-        return Ok(());
-    }
-    print_profiles(ctx, &rows, args.check)?;
-    if failed.is_empty() {
-        return Ok(());
-    }
-    let code = if failed.iter().all(|(_, c)| *c == failed[0].1) {
-        failed[0].1
-    } else {
-        crate::error::exit::FAILURE
-    };
-    let names: Vec<&str> = failed.iter().map(|(n, _)| n.as_str()).collect();
-    Err(CliError::new(
-        code,
-        format!(
-            "{} of {} profiles failed the check: {}",
-            failed.len(),
-            rows.len(),
-            names.join(", ")
-        ),
-    )
-    .with_hint(
-        "the check column says why; `dbsecrets auth describe -p NAME --check` explains one profile",
-    ))
-}
-
-fn print_profiles(ctx: &Context, rows: &[ProfileRow], with_check: bool) -> Result<(), CliError> {
-    let mut headers = vec!["name", "host", "auth_type", "valid", "default", "reason"];
-    if with_check {
-        headers.push("check");
-    }
-    let bytes = match ctx.format() {
-        Format::Json => output::render_json(rows),
-        Format::Csv => output::render_csv(&headers, rows.iter().map(|r| r.cells(with_check))),
-        Format::Table => output::render_table(
-            &headers,
-            rows.iter().map(|r| r.display_cells(with_check)),
-            ctx.style(),
-        )
-        .into_bytes(),
-    };
-    write_stdout(&bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn secrets_are_masked_in_attributes() {
-        let a = attribute(
+        let a = setting(
             "token",
             "dapi-secret",
             true,
@@ -554,7 +346,7 @@ mod tests {
         );
         assert_eq!(a.value, "***");
         assert_eq!(a.env_var.as_deref(), Some("DATABRICKS_TOKEN"));
-        let a = attribute(
+        let a = setting(
             "host",
             "https://h",
             false,

@@ -1,8 +1,21 @@
-//! The command line, declared with clap. Doc comments here ARE the `--help` text.
+//! The command line, declared with clap: only definitions. Doc comments here
+//! ARE the `--help` text. One file per command group, as in `commands/`.
 
-use std::path::PathBuf;
+mod acls;
+mod auth;
+mod bulk;
+mod scopes;
+mod secrets;
+mod tools;
 
 use clap::{Args, Parser, Subcommand};
+
+pub use acls::*;
+pub use auth::*;
+pub use bulk::*;
+pub use scopes::*;
+pub use secrets::*;
+pub use tools::*;
 
 use crate::output::Format;
 
@@ -225,286 +238,83 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  dbsecrets emulator --port 8765 &\n  export DATABRICKS_HOST=http://127.0.0.1:8765 DATABRICKS_TOKEN=dev\n  dbsecrets create-scope demo"
     )]
-    Emulator(crate::emulator::EmulatorArgs),
+    Emulator(dbsecrets_emulator::EmulatorArgs),
 }
 
-/// `dbsecrets auth …`: what a user reads when a job fails with 401 or 403.
-#[derive(Debug, Subcommand)]
-pub enum AuthCommand {
-    /// Explain the workspace, profile, config file and auth method in use, and
-    /// where each setting comes from (flag, environment variable, or profile);
-    /// secrets are shown as ***
-    ///
-    /// Exits 2 when no auth method can be chosen (the reason is printed after the
-    /// description). With --check, also lists scopes once and exits as that call
-    /// would (4 when the credentials are rejected).
-    #[command(
-        after_help = "Examples:\n  dbsecrets auth describe\n  dbsecrets auth describe -p DEV --check\n  DATABRICKS_AUTH_TYPE=oauth-m2m dbsecrets auth describe -o json"
-    )]
-    Describe(AuthCheckArgs),
-
-    /// List every profile of the config file with its host, the auth method it
-    /// would use and whether it is valid; no network unless --check
-    ///
-    /// Each profile is shown on its own: DATABRICKS_* variables in the environment
-    /// (which take precedence over every profile) are not applied.
-    #[command(
-        after_help = "Examples:\n  dbsecrets auth profiles\n  dbsecrets auth profiles --check -o json"
-    )]
-    Profiles(AuthCheckArgs),
+/// A clap error as the user's failure: clap's message, and where to read the
+/// usage. On a command line that may hold a secret (a `put` value, the
+/// emulator's tokens), every quoted word that is not a flag's name is shown
+/// as `***` and clap's tip (which repeats the word) is dropped.
+pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> crate::failure::Failure {
+    let secret_line = args.iter().any(|a| {
+        let a = a.to_string_lossy();
+        matches!(
+            a.as_ref(),
+            "put" | "put-secret" | "--value" | "--string-value"
+        ) || a.starts_with("--value=")
+            || a.starts_with("--string-value=")
+    });
+    mask_usage_error(e, secret_line)
 }
 
-#[derive(Debug, Args)]
-pub struct AuthCheckArgs {
-    /// Also make one authenticated call (list-scopes) to check that the credentials work
-    #[arg(long)]
-    pub check: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct ScopeArg {
-    /// Scope name
-    pub scope: String,
-}
-
-#[derive(Debug, Args)]
-pub struct SecretArg {
-    /// Scope name
-    pub scope: String,
-    /// Secret key
-    pub key: String,
-}
-
-/// The backend of a new scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Backend {
-    /// Secrets stored by Databricks (the default)
-    Databricks,
-    /// A read-only view of an Azure Key Vault (needs --resource-id and --dns-name, and an Azure AD login)
-    AzureKeyvault,
-}
-
-#[derive(Debug, Args)]
-pub struct CreateScopeArgs {
-    /// Scope name: letters, digits, '-', '_', '.' and '@', at most 128 characters
-    pub scope: String,
-    /// Give MANAGE to this principal instead of to you; only `users` (all workspace users) is accepted
-    #[arg(long, value_name = "PRINCIPAL")]
-    pub initial_manage_principal: Option<String>,
-    /// Where the secrets live
-    #[arg(long, value_enum, default_value_t = Backend::Databricks)]
-    pub backend: Backend,
-    /// Azure resource id of the Key Vault (with --backend azure-keyvault)
-    #[arg(long, value_name = "ID")]
-    pub resource_id: Option<String>,
-    /// DNS name of the Key Vault, e.g. https://NAME.vault.azure.net/ (with --backend azure-keyvault)
-    #[arg(long, value_name = "URL")]
-    pub dns_name: Option<String>,
-    /// Succeed (exit 0) when the scope already exists
-    #[arg(long)]
-    pub if_not_exists: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct DeleteScopeArgs {
-    /// Scope name
-    pub scope: String,
-    /// Do not ask for confirmation (required when standard input is not a terminal)
-    #[arg(short, long)]
-    pub yes: bool,
-    /// Succeed (exit 0) when the scope does not exist
-    #[arg(long)]
-    pub if_exists: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct PutArgs {
-    /// Scope name
-    pub scope: String,
-    /// Secret key: letters, digits, '-', '_' and '.', at most 128 characters
-    pub key: String,
-    /// The value, as text. Visible to other users of this machine (process list) and
-    /// kept in shell history: prefer standard input, --value-file or the prompt
-    #[arg(
-        long,
-        visible_alias = "string-value",
-        allow_hyphen_values = true,
-        value_name = "V",
-        conflicts_with = "value_file"
-    )]
-    pub value: Option<Redacted>,
-    /// Read the value from a file, byte for byte (binary files are sent as bytes)
-    #[arg(long, value_name = "PATH")]
-    pub value_file: Option<PathBuf>,
-    /// The value, once read (before any network work starts).
-    #[arg(skip)]
-    pub prepared: Option<crate::secret::SecretValue>,
-}
-
-#[derive(Debug, Args)]
-pub struct DeleteArgs {
-    /// Scope name
-    pub scope: String,
-    /// Secret key
-    pub key: String,
-    /// Succeed (exit 0) when the secret (or its scope) does not exist
-    #[arg(long)]
-    pub if_exists: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct AclArgs {
-    /// Scope name
-    pub scope: String,
-    /// User name, service principal application id, or group name (`users` is every workspace user)
-    pub principal: String,
-}
-
-#[derive(Debug, Args)]
-pub struct PutAclArgs {
-    /// Scope name
-    pub scope: String,
-    /// User name, service principal application id, or group name (`users` is every workspace user)
-    pub principal: String,
-    /// READ (list and read secrets), WRITE (also put and delete) or MANAGE (also change ACLs); any case
-    pub permission: String,
-}
-
-#[derive(Debug, Args)]
-pub struct DeleteAclArgs {
-    /// Scope name
-    pub scope: String,
-    /// User name, service principal application id, or group name
-    pub principal: String,
-    /// Succeed (exit 0) when the principal has no ACL on the scope
-    #[arg(long)]
-    pub if_exists: bool,
-}
-
-/// The format of an import, export or sync file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FileFormat {
-    /// KEY=value lines (.env)
-    Env,
-    /// One JSON object: key -> "text" or key -> {"value_base64": "..."}
-    Json,
-}
-
-/// How bulk commands send their requests.
-#[derive(Debug, Clone, Args)]
-pub struct BulkArgs {
-    /// Requests in flight at most; fewer while the workspace throttles (HTTP 429)
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 8,
-          value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub jobs: u16,
-}
-
-#[derive(Debug, Args)]
-pub struct ImportArgs {
-    /// Scope name
-    pub scope: String,
-    /// The file to read, or `-` for standard input
-    pub file: PathBuf,
-    /// The file's format [default: json for *.json, else env]
-    #[arg(long, value_enum)]
-    pub format: Option<FileFormat>,
-    /// Prepend this to every key (e.g. `app.`)
-    #[arg(long, value_name = "P")]
-    pub prefix: Option<String>,
-    /// Check the file and print what would be done; send no write
-    #[arg(long)]
-    pub dry_run: bool,
-    #[command(flatten)]
-    pub bulk: BulkArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// Scope name
-    pub scope: String,
-    /// Output format [default: json when --output-file ends in .json, else env]
-    #[arg(long, value_enum)]
-    pub format: Option<FileFormat>,
-    /// Write to this file (mode 0600) instead of standard output
-    #[arg(long, value_name = "F")]
-    pub output_file: Option<PathBuf>,
-    /// Allow printing the values on a terminal
-    #[arg(long)]
-    pub reveal: bool,
-    #[command(flatten)]
-    pub bulk: BulkArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct CopyArgs {
-    /// Source scope
-    pub src: String,
-    /// Destination scope
-    pub dst: String,
-    /// Profile of the source workspace [default: the -p profile]
-    #[arg(long, value_name = "P")]
-    pub from_profile: Option<String>,
-    /// Profile of the destination workspace [default: the -p profile]
-    #[arg(long, value_name = "Q")]
-    pub to_profile: Option<String>,
-    /// Create the destination scope when it does not exist
-    #[arg(long)]
-    pub create_scope: bool,
-    /// Also copy the scope's ACLs (principal and permission)
-    #[arg(long)]
-    pub with_acls: bool,
-    /// Leave keys that the destination already has as they are
-    #[arg(long)]
-    pub skip_existing: bool,
-    /// Print what would be done; send no write
-    #[arg(long)]
-    pub dry_run: bool,
-    #[command(flatten)]
-    pub bulk: BulkArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct SyncArgs {
-    /// Scope name
-    pub scope: String,
-    /// The file to read, or `-` for standard input
-    pub file: PathBuf,
-    /// The file's format [default: json for *.json, else env]
-    #[arg(long, value_enum)]
-    pub format: Option<FileFormat>,
-    /// Also delete the keys of the scope that FILE lacks
-    #[arg(long)]
-    pub prune: bool,
-    /// Print the plan (add / update / delete / unchanged); send no write
-    #[arg(long)]
-    pub dry_run: bool,
-    #[command(flatten)]
-    pub bulk: BulkArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct CompletionsArgs {
-    /// The shell
-    #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
-}
-
-/// A command-line string that is a secret: its Debug output is masked, so that
-/// logging parsed arguments can never show it.
-#[derive(Clone)]
-pub struct Redacted(pub String);
-
-impl std::str::FromStr for Redacted {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Redacted(s.to_string()))
+/// A clap error as two lines: clap's message, and where to read the usage.
+/// With `mask`, every quoted word that is not a flag's name is shown as `***`
+/// and clap's tip (which repeats the word) is dropped.
+fn mask_usage_error(e: &clap::Error, mask: bool) -> crate::failure::Failure {
+    let text = e.to_string();
+    // The first paragraph: the message and any indented detail under it.
+    let first: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let mut joined = first.join(" ");
+    if mask {
+        joined = mask_quoted(&joined);
     }
+    let message = joined.trim_start_matches("error: ");
+    let usage = text.lines().find_map(|l| l.trim().strip_prefix("Usage: "));
+    let tip = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("tip: "))
+        .filter(|_| !mask);
+    let hint = match (tip, usage) {
+        (Some(tip), _) => tip.to_string(),
+        (None, Some(usage)) => {
+            let command: Vec<&str> = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['-', '<', '[']))
+                .collect();
+            format!("usage: {usage}; see `{} --help`", command.join(" "))
+        }
+        (None, None) => "see `dbsecrets --help`".to_string(),
+    };
+    crate::failure::Failure::usage(message).with_hint(hint)
 }
 
-impl std::fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("(redacted)")
+/// Replaces each `'…'` that is not a flag name (`--name` or `--name <V>`) by `'***'`.
+fn mask_quoted(s: &str) -> String {
+    let is_flag = |w: &str| {
+        let name = w.split(' ').next().unwrap_or_default();
+        name.len() > 2
+            && name.starts_with("--")
+            && name[2..]
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-')
+    };
+    let mut out = String::new();
+    for (i, part) in s.split('\'').enumerate() {
+        if i > 0 {
+            out.push('\'');
+        }
+        // Odd parts are inside quotes.
+        out.push_str(if i % 2 == 1 && !is_flag(part) {
+            "***"
+        } else {
+            part
+        });
     }
+    out
 }
 
 #[cfg(test)]

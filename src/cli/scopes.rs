@@ -1,0 +1,45 @@
+//! `list-scopes`, `create-scope`, `delete-scope`.
+
+use clap::Args;
+
+/// The backend of a new scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backend {
+    /// Secrets stored by Databricks (the default)
+    Databricks,
+    /// A read-only view of an Azure Key Vault (needs --resource-id and --dns-name, and an Azure AD login)
+    AzureKeyvault,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateScopeArgs {
+    /// Scope name: letters, digits, '-', '_', '.' and '@', at most 128 characters
+    pub scope: String,
+    /// Give MANAGE to this principal instead of to you; only `users` (all workspace users) is accepted
+    #[arg(long, value_name = "PRINCIPAL")]
+    pub initial_manage_principal: Option<String>,
+    /// Where the secrets live
+    #[arg(long, value_enum, default_value_t = Backend::Databricks)]
+    pub backend: Backend,
+    /// Azure resource id of the Key Vault (with --backend azure-keyvault)
+    #[arg(long, value_name = "ID")]
+    pub resource_id: Option<String>,
+    /// DNS name of the Key Vault, e.g. https://NAME.vault.azure.net/ (with --backend azure-keyvault)
+    #[arg(long, value_name = "URL")]
+    pub dns_name: Option<String>,
+    /// Succeed (exit 0) when the scope already exists
+    #[arg(long)]
+    pub if_not_exists: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteScopeArgs {
+    /// Scope name
+    pub scope: String,
+    /// Do not ask for confirmation (required when standard input is not a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Succeed (exit 0) when the scope does not exist
+    #[arg(long)]
+    pub if_exists: bool,
+}

@@ -1,0 +1,380 @@
+//! What a command runs with besides its own arguments: the global flags, the
+//! terminal facts and standard streams ([`Io`], injected so that tests can run
+//! a command in-process as on a terminal or a pipe), Ctrl-C ([`Interrupt`]),
+//! the configuration (resolved once, only by commands that need it) and API
+//! clients built from it.
+
+use std::cell::OnceCell;
+use std::io::{IsTerminal, Read, Write};
+use std::sync::{Arc, Mutex};
+
+use dbsecrets_client::config::{self, Config, Overrides, ProcessEnv};
+use dbsecrets_client::{Client, Error, ErrorKind, Event, EventSink, Settings};
+
+use crate::cli::GlobalArgs;
+use crate::failure::Failure;
+use crate::output::{Format, Style};
+
+/// Terminal facts, decided once.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terminal {
+    pub stdin: bool,
+    pub stdout: bool,
+    pub stderr: bool,
+    /// Colour allowed: stdout is a terminal and NO_COLOR is not set.
+    pub color: bool,
+}
+
+impl Terminal {
+    pub fn detect() -> Self {
+        let stdout = std::io::stdout().is_terminal();
+        Terminal {
+            stdin: std::io::stdin().is_terminal(),
+            stdout,
+            stderr: std::io::stderr().is_terminal(),
+            color: stdout && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+/// A shared output stream.
+pub type Stream = Arc<Mutex<dyn Write + Send>>;
+
+/// The standard streams and what they are connected to (cheap to clone: the
+/// clones share the streams).
+#[derive(Clone)]
+pub struct Io {
+    pub term: Terminal,
+    stdin: Arc<Mutex<Box<dyn Read + Send>>>,
+    stdout: Stream,
+    stderr: Stream,
+    /// Asks for a line on the terminal with echo off (a secret value).
+    pub prompt_hidden: fn(&str) -> std::io::Result<String>,
+}
+
+impl Io {
+    /// The process's own streams.
+    pub fn real() -> Self {
+        Io {
+            term: Terminal::detect(),
+            stdin: Arc::new(Mutex::new(Box::new(std::io::stdin()))),
+            stdout: Arc::new(Mutex::new(std::io::stdout())),
+            stderr: Arc::new(Mutex::new(std::io::stderr())),
+            prompt_hidden: |prompt| rpassword::prompt_password(prompt),
+        }
+    }
+
+    /// Streams of the caller's choosing (tests): `stdin` is read, the two
+    /// writers receive stdout and stderr.
+    pub fn with(
+        term: Terminal,
+        stdin: Box<dyn Read + Send>,
+        stdout: Stream,
+        stderr: Stream,
+    ) -> Self {
+        Io {
+            term,
+            stdin: Arc::new(Mutex::new(stdin)),
+            stdout,
+            stderr,
+            prompt_hidden: |_| {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::Unsupported,
+                    "no terminal to prompt on",
+                ))
+            },
+        }
+    }
+
+    /// Writes data to stdout. A closed pipe (`| head`) is success, not a failure.
+    pub fn write_stdout(&self, bytes: &[u8]) -> Result<(), Failure> {
+        let mut out = self.stdout.lock().unwrap_or_else(|p| p.into_inner());
+        match out.write_all(bytes).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(Failure::failure(format!(
+                "cannot write to standard output: {e}"
+            ))),
+        }
+    }
+
+    /// Writes text to stderr (errors there have nowhere else to go).
+    pub fn write_stderr(&self, text: &str) {
+        let mut err = self.stderr.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+    }
+
+    /// Reads all of standard input.
+    pub fn read_stdin(&self, into: &mut Vec<u8>) -> std::io::Result<usize> {
+        self.stdin
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .read_to_end(into)
+    }
+
+    /// Reads one line of standard input (an answer to a question).
+    pub fn read_line(&self) -> std::io::Result<String> {
+        let mut stdin = self.stdin.lock().unwrap_or_else(|p| p.into_inner());
+        let mut line = Vec::new();
+        let mut byte = [0u8; 1];
+        while stdin.read(&mut byte)? == 1 {
+            if byte[0] == b'\n' {
+                break;
+            }
+            line.push(byte[0]);
+        }
+        Ok(String::from_utf8_lossy(&line).into_owned())
+    }
+
+    pub(crate) fn stderr(&self) -> Stream {
+        self.stderr.clone()
+    }
+}
+
+/// Whether Ctrl-C was pressed, for the commands that stop gracefully; for the
+/// others it never fires (the whole command stops at once).
+#[derive(Clone, Default)]
+pub struct Interrupt(pub(crate) Option<tokio::sync::watch::Receiver<bool>>);
+
+impl Interrupt {
+    pub fn is_set(&self) -> bool {
+        self.0.as_ref().is_some_and(|rx| *rx.borrow())
+    }
+
+    /// Resolves once Ctrl-C is pressed; never when it cannot be.
+    pub async fn wait(&self) {
+        if let Some(rx) = &self.0 {
+            let mut rx = rx.clone();
+            if rx.wait_for(|set| *set).await.is_ok() {
+                return;
+            }
+        }
+        std::future::pending::<()>().await
+    }
+}
+
+/// Renders the client library's events on stderr: the request trace with
+/// `--debug`, a note when a network failure is being retried, warnings.
+struct StderrEvents {
+    debug: bool,
+    out: Stream,
+}
+
+impl StderrEvents {
+    fn line(&self, text: &str) {
+        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(out, "{text}");
+    }
+}
+
+impl EventSink for StderrEvents {
+    fn tracing(&self) -> bool {
+        self.debug
+    }
+
+    fn event(&self, event: Event<'_>) {
+        match event {
+            Event::Trace(line) => self.line(line),
+            Event::Retrying {
+                attempt,
+                wait,
+                budget,
+                error,
+            } => {
+                if self.debug {
+                    self.line(&format!(
+                        "* attempt {attempt} failed ({error}); retrying in {:.1} s",
+                        wait.as_secs_f64()
+                    ));
+                } else if attempt == 1 && error.kind() == ErrorKind::Transport {
+                    // Throttling is routine; a network failure is worth knowing about while we wait.
+                    self.line(&format!(
+                        "warning: {error}; retrying for up to {:.0} s (--retry-timeout)",
+                        budget.as_secs_f64()
+                    ));
+                }
+            }
+            Event::Warning(w) => self.line(&format!("warning: {w}")),
+            _ => {}
+        }
+    }
+}
+
+/// Everything a command needs besides its own arguments.
+pub struct Context {
+    pub global: GlobalArgs,
+    pub io: Io,
+    pub interrupt: Interrupt,
+    config: OnceCell<Config>,
+    events: Arc<dyn EventSink>,
+}
+
+impl Context {
+    pub fn new(global: GlobalArgs, io: Io) -> Self {
+        let events = Arc::new(StderrEvents {
+            debug: global.debug,
+            out: io.stderr(),
+        });
+        Context {
+            global,
+            io,
+            interrupt: Interrupt::default(),
+            config: OnceCell::new(),
+            events,
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        self.global.output
+    }
+
+    pub fn term(&self) -> Terminal {
+        self.io.term
+    }
+
+    /// How tables look on this stdout.
+    pub fn style(&self) -> Style {
+        Style {
+            terminal: self.io.term.stdout,
+            color: self.io.term.color,
+        }
+    }
+
+    /// The command line's flags as configuration overrides.
+    fn overrides(&self, profile: Option<&str>, with_host: bool) -> Overrides {
+        let g = &self.global;
+        let mut o = Overrides::default();
+        if let Some(p) = profile {
+            o = o.profile(p, "--profile");
+        }
+        if let (true, Some(h)) = (with_host, &g.host) {
+            o = o.set("host", h, "--host");
+        }
+        for (attr, value, flag) in [
+            ("http_timeout_seconds", g.timeout, "--timeout"),
+            ("retry_timeout_seconds", g.retry_timeout, "--retry-timeout"),
+            ("rate_limit", g.rate_limit, "--rate-limit"),
+        ] {
+            if let Some(v) = value {
+                o = o.set(attr, v.to_string(), flag);
+            }
+        }
+        o
+    }
+
+    /// `cfg` with the command line's --timeout, --retry-timeout and
+    /// --rate-limit applied (for configurations resolved on their own, such as
+    /// each profile of `auth profiles`).
+    pub fn with_flag_settings(&self, mut cfg: Config) -> Config {
+        for (attr, value, flag) in self.overrides(None, false).values {
+            cfg.set(attr, value, dbsecrets_client::config::Source::Flag(flag));
+        }
+        cfg
+    }
+
+    /// The resolved configuration (read once, only by commands that need it).
+    pub fn config(&self) -> Result<&Config, Failure> {
+        if let Some(c) = self.config.get() {
+            return Ok(c);
+        }
+        let overrides = self.overrides(self.global.profile.as_deref(), true);
+        let home = dirs::home_dir();
+        let cfg = config::resolve(&overrides, &ProcessEnv, home.as_deref()).inspect_err(|e| {
+            // The file was read before the failure: its permissions still deserve the warning.
+            if let Some(w) = e.file_read().and_then(config::permission_warning) {
+                self.warn(&w);
+            }
+        })?;
+        for w in &cfg.warnings {
+            self.warn(w);
+        }
+        Ok(self.config.get_or_init(|| cfg))
+    }
+
+    /// An API client for the resolved workspace and credentials.
+    pub fn client(&self) -> Result<Client, Failure> {
+        self.client_for(self.config()?)
+    }
+
+    /// An API client for another profile of the config file (`copy
+    /// --from-profile/--to-profile`); `None` is the command line's profile.
+    /// `--host` applies only to the command line's profile.
+    pub fn client_for_profile(&self, profile: Option<&str>) -> Result<Client, Failure> {
+        match profile {
+            None => self.client(),
+            Some(p) if self.global.profile.as_deref() == Some(p) => self.client(),
+            Some(p) => {
+                let overrides = self.overrides(Some(p), false);
+                let home = dirs::home_dir();
+                let cfg = config::resolve(&overrides, &ProcessEnv, home.as_deref())?;
+                for w in &cfg.warnings {
+                    self.warn(w);
+                }
+                self.client_for(&cfg)
+            }
+        }
+    }
+
+    /// The connection settings of a configuration, checked: what every client
+    /// is built from, and what `auth` checks without connecting.
+    pub fn settings(cfg: &Config) -> Result<Settings, Failure> {
+        let settings =
+            Settings::from_config(cfg)?.with_user_agent("dbsecrets", env!("CARGO_PKG_VERSION"));
+        dbsecrets_client::http::check_host(&settings.host)?;
+        Ok(settings)
+    }
+
+    /// An API client for a resolved configuration (`auth profiles --check`).
+    pub fn client_for(&self, cfg: &Config) -> Result<Client, Failure> {
+        let settings = Self::settings(cfg)?;
+        let auth = dbsecrets_client::auth::provider(cfg)?;
+        Client::new(settings, auth, self.events.clone())
+            .map_err(|e| self.api_failure(&e, "cannot reach the workspace"))
+    }
+
+    /// A library error while `doing` something, as the user's failure.
+    pub fn api_failure(&self, e: &Error, doing: &str) -> Failure {
+        Failure::api(e, doing, &|| self.identity_hint())
+    }
+
+    /// "which profile, host and method were used": the first thing to check after a 401.
+    fn identity_hint(&self) -> String {
+        let Some(cfg) = self.config.get() else {
+            return "check your credentials".into();
+        };
+        let host = cfg.get("host").unwrap_or("?");
+        let origin = match [
+            "token",
+            "client_id",
+            "username",
+            "azure_client_id",
+            "oidc_token",
+            "oidc_token_filepath",
+        ]
+        .iter()
+        .find_map(|name| cfg.value(name))
+        {
+            Some(v) => v.source.to_string(),
+            None => match cfg.profile_name() {
+                Some(p) => format!("profile [{p}]"),
+                None => "no credential setting".into(),
+            },
+        };
+        let method = dbsecrets_client::auth::choose(cfg)
+            .map(|(m, _)| m.name)
+            .unwrap_or("none");
+        format!("the credentials were rejected by {host} (credential from {origin}): check that they are valid and not expired; `dbsecrets auth describe` shows the auth method ({method}) and where each setting comes from")
+    }
+
+    /// A confirmation or note for people, on stderr; silenced by --quiet.
+    pub fn info(&self, msg: &str) {
+        if !self.global.quiet {
+            self.io.write_stderr(&format!("{msg}\n"));
+        }
+    }
+
+    /// A warning on stderr; never silenced.
+    pub fn warn(&self, msg: &str) {
+        self.io.write_stderr(&format!("warning: {msg}\n"));
+    }
+}
