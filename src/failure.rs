@@ -83,7 +83,7 @@ impl Failure {
     }
 
     /// Any other failure (exit 1).
-    pub fn failure(message: impl Into<String>) -> Self {
+    pub fn other(message: impl Into<String>) -> Self {
         Self::new(exit::FAILURE, message)
     }
 
@@ -145,7 +145,7 @@ impl std::error::Error for Failure {}
 
 impl From<anyhow::Error> for Failure {
     fn from(e: anyhow::Error) -> Self {
-        Failure::failure(format!("{e:#}"))
+        Failure::other(format!("{e:#}"))
     }
 }
 
@@ -174,7 +174,7 @@ mod tests {
 
     #[test]
     fn render_is_one_or_two_lines() {
-        let e = Failure::failure("boom\nsecond line\x1b[31m").with_hint("try again");
+        let e = Failure::other("boom\nsecond line\x1b[31m").with_hint("try again");
         assert_eq!(
             e.render(),
             "error: boom second line [31m\nhint: try again\n"
@@ -191,7 +191,7 @@ mod tests {
 
     #[test]
     fn or_hint_keeps_the_first() {
-        let e = Failure::failure("x").with_hint("a").or_hint("b");
+        let e = Failure::other("x").with_hint("a").or_hint("b");
         assert_eq!(e.hint.as_deref(), Some("a"));
     }
 

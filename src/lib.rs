@@ -15,6 +15,7 @@ pub mod failure;
 pub mod input;
 pub mod output;
 pub mod private_file;
+pub mod terminal;
 
 use std::ffi::OsString;
 
@@ -22,8 +23,9 @@ use clap::Parser;
 
 use crate::cli::Cli;
 use crate::commands::Job;
-use crate::context::{Context, Interrupt, Io};
+use crate::context::{Context, Interrupt};
 use crate::failure::{exit, Failure};
+use crate::terminal::Io;
 
 /// Parses a command line: the parsed command, or the usage error to print
 /// (`Ok(None)` after printing --help or --version).
@@ -58,12 +60,12 @@ pub fn run(cli: Cli, io: Io) -> Result<(), Failure> {
     ctx.interrupt = Interrupt(Some(rx));
     let ctx = ctx;
     let report = match commands::plan(&ctx, cli.command)? {
-        Job::Done(report) => report,
+        Job::Done(report) => *report,
         Job::Run { graceful, work } => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
-                .map_err(|e| Failure::failure(format!("cannot start the async runtime: {e}")))?;
+                .map_err(|e| Failure::other(format!("cannot start the async runtime: {e}")))?;
             rt.block_on(async {
                 let signals = async {
                     if tokio::signal::ctrl_c().await.is_err() {
@@ -84,7 +86,7 @@ pub fn run(cli: Cli, io: Io) -> Result<(), Failure> {
             })?
         }
     };
-    output::emit(&ctx, report)
+    output::emit(&ctx.io, ctx.format(), ctx.style(), ctx.global.quiet, report)
 }
 
 /// Ctrl-C: stop at once and say what that means for the workspace.

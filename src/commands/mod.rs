@@ -33,7 +33,7 @@ pub type Work<'a> = Pin<Box<dyn Future<Output = Result<Report, Failure>> + 'a>>;
 /// How a command runs.
 pub enum Job<'a> {
     /// Done already: it needed no runtime (completions, the manual, the emulator).
-    Done(Report),
+    Done(Box<Report>),
     /// Work for the runtime. `graceful`: it watches Ctrl-C itself (stop
     /// sending, let the requests in flight finish, report); the others stop at once.
     Run { graceful: bool, work: Work<'a> },
@@ -85,9 +85,9 @@ pub fn plan(ctx: &Context, command: Command) -> Result<Job<'_>, Failure> {
             let entries = bulk::sync_entries(ctx, &a)?;
             graceful(bulk::sync(ctx, a, entries))
         }
-        Command::Completions(a) => Job::Done(tools::completions(a)),
-        Command::Man => Job::Done(tools::man()?),
-        Command::Emulator(a) => Job::Done(tools::emulator(a)?),
+        Command::Completions(a) => Job::Done(Box::new(tools::completions(a))),
+        Command::Man => Job::Done(Box::new(tools::man()?)),
+        Command::Emulator(a) => Job::Done(Box::new(tools::emulator(a)?)),
     })
 }
 
@@ -104,7 +104,7 @@ fn scope_failure(
 ) -> Failure {
     let (scope, key) = target;
     match e.kind() {
-        ErrorKind::ReadOnlyScope => Failure::failure(format!(
+        ErrorKind::ReadOnlyScope => Failure::other(format!(
             "{doing}: scope '{scope}' is backed by Azure Key Vault and is read-only through Databricks"
         ))
         .with_hint("change its secrets in the Key Vault itself (e.g. `az keyvault secret set`); Databricks reads them from there"),
@@ -117,7 +117,7 @@ fn scope_failure(
 
 /// A workspace that only lets notebooks and jobs read values.
 fn notebook_only(doing: &str, what: Option<(&str, &str)>) -> Failure {
-    let failure = Failure::failure(format!(
+    let failure = Failure::other(format!(
         "{doing}: this workspace only allows reading secret values from inside a notebook or job"
     ));
     match what {

@@ -17,7 +17,7 @@ pub fn man() -> Result<Report, Failure> {
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut out)
-        .map_err(|e| Failure::failure(format!("cannot render the manual page: {e}")))?;
+        .map_err(|e| Failure::other(format!("cannot render the manual page: {e}")))?;
     Ok(Report::raw(out))
 }
 

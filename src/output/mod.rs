@@ -17,8 +17,8 @@ pub use table_format::render_table;
 
 use secrecy::zeroize::Zeroizing;
 
-use crate::context::Context;
 use crate::failure::Failure;
+use crate::terminal::Io;
 
 /// `-o/--output`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -104,22 +104,34 @@ fn render_rows(rows: &Rows, format: Format, style: Style, one: bool) -> Vec<u8> 
     }
 }
 
-/// Writes a report: its preface on stderr, its body on stdout (and its sentence on stderr, unless
-/// --quiet), then its notes; then the failure it carries, if any.
-pub fn emit(ctx: &Context, report: Report) -> Result<(), Failure> {
+/// Writes a report: its warnings and preface on stderr, its body on stdout
+/// (and its sentence on stderr), then its notes; then returns the failure it
+/// carries, if any. `quiet` silences everything on stderr but warnings.
+pub fn emit(
+    io: &Io,
+    format: Format,
+    style: Style,
+    quiet: bool,
+    report: Report,
+) -> Result<(), Failure> {
+    let info = |line: &str| {
+        if !quiet {
+            io.write_stderr(&format!("{line}\n"));
+        }
+    };
     for line in &report.warnings {
-        ctx.warn(line);
+        io.write_stderr(&format!("warning: {line}\n"));
     }
     for line in &report.preface {
-        ctx.info(line);
+        info(line);
     }
-    let rendered = render(&report.body, ctx.format(), ctx.style());
-    ctx.io.write_stdout(&rendered.stdout)?;
+    let rendered = render(&report.body, format, style);
+    io.write_stdout(&rendered.stdout)?;
     if let Some(sentence) = rendered.stderr {
-        ctx.info(&sentence);
+        info(&sentence);
     }
     for note in &report.notes {
-        ctx.info(note);
+        info(note);
     }
     match report.failure {
         Some(f) => Err(f),

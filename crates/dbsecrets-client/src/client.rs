@@ -114,11 +114,6 @@ impl Client {
         self
     }
 
-    /// The Secrets API 2.0: workspace secret scopes, their secrets and ACLs.
-    pub fn secrets(&self) -> crate::secrets::SecretsApi<'_> {
-        crate::secrets::SecretsApi::new(self)
-    }
-
     /// GET with query parameters; the JSON answer parsed into `T`.
     pub async fn get<T: DeserializeOwned>(
         &self,

@@ -60,7 +60,7 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> 
         return Err(fatal);
     }
     if !failed.is_empty() {
-        return Err(Failure::failure(format!(
+        return Err(Failure::other(format!(
             "cannot read {} of {total} values of scope '{}': nothing was written (an incomplete export would look complete)",
             failed.len(),
             args.scope
@@ -100,7 +100,7 @@ fn refuse_terminal(to_stdout: bool, stdout_is_terminal: bool, reveal: bool) -> R
 }
 
 fn refused_env(problems: Vec<String>) -> Failure {
-    Failure::failure(format!(
+    Failure::other(format!(
         "cannot export {} secret{} as dotenv: nothing was written",
         problems.len(),
         if problems.len() == 1 { "" } else { "s" }

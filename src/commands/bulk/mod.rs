@@ -119,7 +119,7 @@ fn outcome(rows: &[ReportRow], stats: &Stats) -> Option<Failure> {
     }
     if !failed.is_empty() {
         return Some(
-            Failure::failure(format!(
+            Failure::other(format!(
                 "{} of {} failed: {}",
                 failed.len(),
                 rows.len(),

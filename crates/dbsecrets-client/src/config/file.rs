@@ -6,8 +6,20 @@ use std::path::{Path, PathBuf};
 
 use ini::{Ini, ParseOption};
 
-use super::resolve::config_file_path;
-use super::{Config, ConfigError, Env, Source, ATTRIBUTES};
+use super::{Config, ConfigError, Env, Source, ATTRIBUTES, DEFAULT_CONFIG_FILE};
+
+/// The config file's path: DATABRICKS_CONFIG_FILE (with `~/` expanded), else `~/.databrickscfg`.
+pub fn config_file_path(env: &dyn Env, home: Option<&Path>) -> PathBuf {
+    let home = home.map(Path::to_path_buf).unwrap_or_default();
+    match env.var("DATABRICKS_CONFIG_FILE") {
+        Some(p) if p == "~" => home,
+        Some(p) => match p.strip_prefix("~/") {
+            Some(rest) => home.join(rest),
+            None => PathBuf::from(p),
+        },
+        None => home.join(DEFAULT_CONFIG_FILE),
+    }
+}
 
 /// The profiles of the config file, in file order, and the one used when none is
 /// asked for. `None` when the file does not exist.

@@ -18,10 +18,10 @@ use std::path::PathBuf;
 
 pub use attributes::{attribute, Attribute, AMBIENT, ATTRIBUTES, AUTH_DOCS, DEFAULT_CONFIG_FILE};
 pub use error::ConfigError;
-pub use file::{list_profiles, permission_warning, ConfigFile, ParseProblem, ProfileList};
-pub use resolve::{
-    config_file_path, env_overrides, normalize_host, resolve, resolve_profile_alone,
+pub use file::{
+    config_file_path, list_profiles, permission_warning, ConfigFile, ParseProblem, ProfileList,
 };
+pub use resolve::{env_overrides, normalize_host, resolve, resolve_profile_alone};
 
 /// Where a resolved value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

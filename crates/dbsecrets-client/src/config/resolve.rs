@@ -1,25 +1,10 @@
 //! Resolution: flags (overrides), then the environment, then one profile of the
 //! config file, each filling only what is still unset.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::file::load_profile;
-use super::{
-    Config, ConfigError, Env, Overrides, Source, AMBIENT, ATTRIBUTES, DEFAULT_CONFIG_FILE,
-};
-
-/// The config file's path: DATABRICKS_CONFIG_FILE (with `~/` expanded), else `~/.databrickscfg`.
-pub fn config_file_path(env: &dyn Env, home: Option<&Path>) -> PathBuf {
-    let home = home.map(Path::to_path_buf).unwrap_or_default();
-    match env.var("DATABRICKS_CONFIG_FILE") {
-        Some(p) if p == "~" => home,
-        Some(p) => match p.strip_prefix("~/") {
-            Some(rest) => home.join(rest),
-            None => PathBuf::from(p),
-        },
-        None => home.join(DEFAULT_CONFIG_FILE),
-    }
-}
+use super::file::{config_file_path, load_profile};
+use super::{Config, ConfigError, Env, Overrides, Source, AMBIENT, ATTRIBUTES};
 
 /// Resolves the configuration from flags, the environment and the config file.
 pub fn resolve(

@@ -17,17 +17,20 @@ use self::models::*;
 use crate::value::SecretValue;
 use crate::{Client, Error, ErrorKind};
 
+impl Client {
+    /// The Secrets API 2.0: workspace secret scopes, their secrets and ACLs.
+    pub fn secrets(&self) -> SecretsApi<'_> {
+        SecretsApi { client: self }
+    }
+}
+
 /// The Secrets API 2.0 of one workspace: `client.secrets()`.
 #[derive(Clone, Copy)]
 pub struct SecretsApi<'a> {
     client: &'a Client,
 }
 
-impl<'a> SecretsApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        SecretsApi { client }
-    }
-
+impl SecretsApi<'_> {
     /// `GET /api/2.0/secrets/scopes/list`.
     pub async fn list_scopes(&self) -> Result<Vec<SecretScope>, Error> {
         let r: ListScopesResponse = self.client.get("/api/2.0/secrets/scopes/list", &[]).await?;

@@ -8,6 +8,12 @@ use std::time::Duration;
 
 use crate::config::ConfigError;
 
+mod body;
+mod sign_in;
+
+pub use body::{one_line, parse_error_body, status_text};
+pub use sign_in::{SignInError, SignInFailure};
+
 /// What kind of failure an [`Error`] is: what a caller acts on (an exit code,
 /// a hint, whether to go on with other work).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -87,61 +93,6 @@ pub enum Detail {
     /// Refused before sending: an argument or a setting.
     Refused(String),
 }
-
-/// A credential could not be obtained. The message names the method and the
-/// identity (client id, profile, host), never a secret; the hint is the next step.
-#[derive(Debug, Clone)]
-pub struct SignInError {
-    pub message: String,
-    pub hint: Option<String>,
-    pub failure: SignInFailure,
-}
-
-/// Why a sign-in failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SignInFailure {
-    /// The credentials were refused, or cannot be used as configured.
-    Rejected,
-    /// The sign-in service could not be reached, or was unavailable: worth another try.
-    Unreachable,
-}
-
-impl SignInError {
-    pub fn new(message: impl Into<String>) -> Self {
-        SignInError {
-            message: message.into(),
-            hint: None,
-            failure: SignInFailure::Rejected,
-        }
-    }
-
-    /// Marks the failure as transient (network, 429, 503).
-    pub fn transient_if(mut self, transient: bool) -> Self {
-        if transient {
-            self.failure = SignInFailure::Unreachable;
-        }
-        self
-    }
-
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-
-    /// Unreachable rather than rejected: retried like any request.
-    pub fn is_transient(&self) -> bool {
-        self.failure == SignInFailure::Unreachable
-    }
-}
-
-impl fmt::Display for SignInError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for SignInError {}
 
 impl Error {
     /// An error of `kind` with its detail.
@@ -352,88 +303,6 @@ pub fn classify(status: u16, error_code: Option<&str>) -> ErrorKind {
             _ => ErrorKind::Rejected,
         },
     }
-}
-
-/// `CODE: message (HTTP n)`, with whatever parts are known.
-pub fn status_text(status: u16, code: Option<&str>, message: Option<&str>) -> String {
-    match (code, message) {
-        (Some(c), Some(m)) => format!("{c}: {m} (HTTP {status})"),
-        (Some(c), None) => format!("{c} (HTTP {status})"),
-        (None, Some(m)) => format!("{m} (HTTP {status})"),
-        (None, None) => format!("HTTP {status} {}", reason(status)),
-    }
-}
-
-fn reason(status: u16) -> &'static str {
-    reqwest::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("")
-}
-
-/// Reads an error body: JSON `{"error_code", "message"}` (a numeric error_code too,
-/// and OAuth's `{"error", "error_description"}`), or plain text `CODE: message`.
-/// HTML pages and anything unreadable give nothing: the caller falls back to the status.
-pub fn parse_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
-    let text = String::from_utf8_lossy(body);
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return (None, None);
-    }
-    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(trimmed) {
-        let field = |names: &[&str]| {
-            names.iter().find_map(|n| match map.get(*n) {
-                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => {
-                    Some(s.trim().to_string())
-                }
-                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-                _ => None,
-            })
-        };
-        let code = field(&["error_code", "error"]);
-        let message = field(&["message", "error_description", "detail"]);
-        return (code, message.map(|m| clip(&m)));
-    }
-    if trimmed.starts_with('<') || trimmed.starts_with('{') || trimmed.starts_with('[') {
-        return (None, None); // HTML, or JSON we cannot read: never shown raw
-    }
-    if let Some((code, msg)) = trimmed.split_once(": ") {
-        if !code.is_empty() && code.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
-            return (Some(code.to_string()), Some(clip(msg)));
-        }
-    }
-    (None, Some(clip(trimmed)))
-}
-
-/// Keeps a server message to one line of reasonable length.
-fn clip(s: &str) -> String {
-    let line = one_line(s);
-    if line.chars().count() > 300 {
-        let cut: String = line.chars().take(300).collect();
-        format!("{cut}…")
-    } else {
-        line
-    }
-}
-
-/// Folds newlines and control characters so that a message stays on one line
-/// and cannot drive a terminal.
-pub fn one_line(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut last_space = false;
-    for c in s.chars() {
-        let c = if c.is_control() { ' ' } else { c };
-        if c == ' ' {
-            if !last_space {
-                out.push(' ');
-            }
-            last_space = true;
-        } else {
-            out.push(c);
-            last_space = false;
-        }
-    }
-    out.trim().to_string()
 }
 
 #[cfg(test)]

@@ -1,0 +1,85 @@
+//! What a server's error answer says: its body read for a code and a message
+//! (JSON, OAuth's JSON, plain `CODE: message`; never HTML), and the one-line
+//! text a person reads.
+
+/// `CODE: message (HTTP n)`, with whatever parts are known.
+pub fn status_text(status: u16, code: Option<&str>, message: Option<&str>) -> String {
+    match (code, message) {
+        (Some(c), Some(m)) => format!("{c}: {m} (HTTP {status})"),
+        (Some(c), None) => format!("{c} (HTTP {status})"),
+        (None, Some(m)) => format!("{m} (HTTP {status})"),
+        (None, None) => format!("HTTP {status} {}", reason(status)),
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
+}
+
+/// Reads an error body: JSON `{"error_code", "message"}` (a numeric error_code too,
+/// and OAuth's `{"error", "error_description"}`), or plain text `CODE: message`.
+/// HTML pages and anything unreadable give nothing: the caller falls back to the status.
+pub fn parse_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return (None, None);
+    }
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(trimmed) {
+        let field = |names: &[&str]| {
+            names.iter().find_map(|n| match map.get(*n) {
+                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => {
+                    Some(s.trim().to_string())
+                }
+                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            })
+        };
+        let code = field(&["error_code", "error"]);
+        let message = field(&["message", "error_description", "detail"]);
+        return (code, message.map(|m| clip(&m)));
+    }
+    if trimmed.starts_with('<') || trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return (None, None); // HTML, or JSON we cannot read: never shown raw
+    }
+    if let Some((code, msg)) = trimmed.split_once(": ") {
+        if !code.is_empty() && code.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+            return (Some(code.to_string()), Some(clip(msg)));
+        }
+    }
+    (None, Some(clip(trimmed)))
+}
+
+/// Keeps a server message to one line of reasonable length.
+fn clip(s: &str) -> String {
+    let line = one_line(s);
+    if line.chars().count() > 300 {
+        let cut: String = line.chars().take(300).collect();
+        format!("{cut}…")
+    } else {
+        line
+    }
+}
+
+/// Folds newlines and control characters so that a message stays on one line
+/// and cannot drive a terminal.
+pub fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = false;
+    for c in s.chars() {
+        let c = if c.is_control() { ' ' } else { c };
+        if c == ' ' {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out.trim().to_string()
+}
