@@ -8,7 +8,7 @@ use std::cell::OnceCell;
 
 use std::sync::Arc;
 
-use dbsecrets_client::config::{self, Config, Overrides, ProcessEnv};
+use dbsecrets_client::config::{self, Config, Env, Overrides, ProcessEnv};
 use dbsecrets_client::{Client, Error, ErrorKind, Event, EventSink, Settings};
 
 use crate::cli::GlobalArgs;
@@ -90,12 +90,26 @@ pub struct Context {
     pub global: GlobalArgs,
     pub io: Io,
     pub interrupt: Interrupt,
+    /// The environment variables and home directory configuration is read from.
+    env: Box<dyn Env>,
+    home: Option<std::path::PathBuf>,
     config: OnceCell<Config>,
     events: Arc<dyn EventSink>,
 }
 
 impl Context {
+    /// A context that reads the process's environment and the user's home directory.
     pub fn new(global: GlobalArgs, io: Io) -> Self {
+        Self::with_env(global, io, Box::new(ProcessEnv), dirs::home_dir())
+    }
+
+    /// A context with the environment and home directory of the caller's choosing (tests).
+    pub fn with_env(
+        global: GlobalArgs,
+        io: Io,
+        env: Box<dyn Env>,
+        home: Option<std::path::PathBuf>,
+    ) -> Self {
         let events = Arc::new(StderrEvents {
             debug: global.debug,
             out: io.stderr(),
@@ -104,9 +118,21 @@ impl Context {
             global,
             io,
             interrupt: Interrupt::default(),
+            env,
+            home,
             config: OnceCell::new(),
             events,
         }
+    }
+
+    /// The environment configuration is read from.
+    pub fn env(&self) -> &dyn Env {
+        self.env.as_ref()
+    }
+
+    /// The home directory (where `~/.databrickscfg` is).
+    pub fn home(&self) -> Option<&std::path::Path> {
+        self.home.as_deref()
     }
 
     pub fn format(&self) -> Format {
@@ -163,8 +189,7 @@ impl Context {
             return Ok(c);
         }
         let overrides = self.overrides(self.global.profile.as_deref(), true);
-        let home = dirs::home_dir();
-        let cfg = config::resolve(&overrides, &ProcessEnv, home.as_deref()).inspect_err(|e| {
+        let cfg = config::resolve(&overrides, self.env(), self.home()).inspect_err(|e| {
             // The file was read before the failure: its permissions still deserve the warning.
             if let Some(w) = e.file_read().and_then(config::permission_warning) {
                 self.warn(&w);
@@ -190,8 +215,7 @@ impl Context {
             Some(p) if self.global.profile.as_deref() == Some(p) => self.client(),
             Some(p) => {
                 let overrides = self.overrides(Some(p), false);
-                let home = dirs::home_dir();
-                let cfg = config::resolve(&overrides, &ProcessEnv, home.as_deref())?;
+                let cfg = config::resolve(&overrides, self.env(), self.home())?;
                 for w in &cfg.warnings {
                     self.warn(w);
                 }

@@ -17,6 +17,9 @@ pub mod output;
 pub mod private_file;
 pub mod terminal;
 
+#[cfg(test)]
+mod in_process_tests;
+
 use std::ffi::OsString;
 
 use clap::Parser;
@@ -54,12 +57,18 @@ where
 /// Runs one parsed command line with these streams: the command's report is
 /// written, and its failure (if any) returned for `main` to print.
 pub fn run(cli: Cli, io: Io) -> Result<(), Failure> {
-    let mut ctx = Context::new(cli.global, io);
+    let ctx = Context::new(cli.global, io);
+    run_in(ctx, cli.command)
+}
+
+/// Runs a command in a context of the caller's making (tests run commands
+/// in-process with their own streams, terminal facts and environment).
+pub fn run_in(mut ctx: Context, command: cli::Command) -> Result<(), Failure> {
     // Graceful commands watch Ctrl-C through this; for the others it never fires.
     let (tx, rx) = tokio::sync::watch::channel(false);
     ctx.interrupt = Interrupt(Some(rx));
     let ctx = ctx;
-    let report = match commands::plan(&ctx, cli.command)? {
+    let report = match commands::plan(&ctx, command)? {
         Job::Done(report) => *report,
         Job::Run { graceful, work } => {
             let rt = tokio::runtime::Builder::new_current_thread()

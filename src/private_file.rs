@@ -12,8 +12,7 @@ use crate::failure::Failure;
 /// file or one with wider permissions.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let shown = path.display().to_string();
-    let err =
-        |what: &str, e: std::io::Error| Failure::other(format!("cannot {what} {shown}: {e}"));
+    let err = |what: &str, e: std::io::Error| Failure::other(format!("cannot {what} {shown}: {e}"));
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

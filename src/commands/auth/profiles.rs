@@ -2,7 +2,7 @@
 //! host, the sign-in method it would use and whether it is usable.
 
 use dbsecrets_client::auth;
-use dbsecrets_client::config::{self, Config, ConfigError, ProcessEnv};
+use dbsecrets_client::config::{self, Config, ConfigError};
 use serde::Serialize;
 
 use super::check;
@@ -69,7 +69,6 @@ fn invalid_reason(e: &ConfigError) -> String {
 
 /// Resolves one profile alone and says whether it could be used.
 fn evaluate(ctx: &Context, name: &str, default: bool) -> (ProfileRow, Option<Config>) {
-    let home = dirs::home_dir();
     let mut row = ProfileRow {
         name: name.to_string(),
         host: None,
@@ -79,7 +78,7 @@ fn evaluate(ctx: &Context, name: &str, default: bool) -> (ProfileRow, Option<Con
         default,
         check: None,
     };
-    let cfg = match config::resolve_profile_alone(name, &ProcessEnv, home.as_deref()) {
+    let cfg = match config::resolve_profile_alone(name, ctx.env(), ctx.home()) {
         Ok(c) => ctx.with_flag_settings(c),
         Err(e) => {
             row.reason = invalid_reason(&e);
@@ -114,15 +113,14 @@ fn evaluate(ctx: &Context, name: &str, default: bool) -> (ProfileRow, Option<Con
 }
 
 pub async fn profiles(ctx: &Context, args: AuthCheckArgs) -> Result<Report, Failure> {
-    let home = dirs::home_dir();
-    let Some(list) = config::list_profiles(&ProcessEnv, home.as_deref())? else {
-        let path = config::config_file_path(&ProcessEnv, home.as_deref());
+    let Some(list) = config::list_profiles(ctx.env(), ctx.home())? else {
+        let path = config::config_file_path(ctx.env(), ctx.home());
         return Ok(Report::rows(profile_rows(&[], args.check).with_empty(format!(
             "No profiles: {} does not exist. Create one with `databricks configure` or `databricks auth login`.",
             path.display()
         ))));
     };
-    let overridden = config::env_overrides(&ProcessEnv);
+    let overridden = config::env_overrides(ctx.env());
     let mut preface = Vec::new();
     if !overridden.is_empty() {
         preface.push(format!(

@@ -1,0 +1,138 @@
+//! Commands run in-process with injected streams, terminal facts and
+//! environment: what differs between a terminal and a pipe, checked without
+//! a pseudo-terminal. (The integration tests run the real binary, always on pipes.)
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use clap::Parser;
+use dbsecrets_emulator::{BackgroundEmulator, EmulatorOptions};
+
+use crate::cli::Cli;
+use crate::context::Context;
+use crate::terminal::{Io, Stream, Terminal};
+
+struct Run {
+    code: u8,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+/// Runs `dbsecrets ARGS` against `emu` with the given terminal facts and stdin.
+fn run(emu: &BackgroundEmulator, term: Terminal, stdin: &[u8], args: &[&str]) -> Run {
+    let stdout = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let stderr = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let io = Io::with(
+        term,
+        Box::new(std::io::Cursor::new(stdin.to_vec())),
+        stdout.clone() as Stream,
+        stderr.clone() as Stream,
+    );
+    let env: HashMap<String, String> = [
+        ("DATABRICKS_HOST".to_string(), emu.url()),
+        (
+            "DATABRICKS_TOKEN".to_string(),
+            "dapi-in-process".to_string(),
+        ),
+    ]
+    .into();
+    let mut argv = vec!["dbsecrets"];
+    argv.extend_from_slice(args);
+    let cli = Cli::try_parse_from(argv).expect("the test's command line parses");
+    let ctx = Context::with_env(cli.global, io.clone(), Box::new(env), None);
+    let code = match crate::run_in(ctx, cli.command) {
+        Ok(()) => 0,
+        Err(f) => {
+            io.write_stderr(&f.render());
+            f.code
+        }
+    };
+    let stdout = stdout.lock().unwrap().clone();
+    let stderr = String::from_utf8(stderr.lock().unwrap().clone()).unwrap();
+    Run {
+        code,
+        stdout,
+        stderr,
+    }
+}
+
+fn pipe() -> Terminal {
+    Terminal::default()
+}
+
+fn tty() -> Terminal {
+    Terminal {
+        stdin: true,
+        stdout: true,
+        stderr: true,
+        color: false,
+    }
+}
+
+fn emulator_with_secret() -> BackgroundEmulator {
+    let emu = BackgroundEmulator::start(EmulatorOptions::default()).expect("emulator starts");
+    let r = run(&emu, pipe(), b"s3cr3t\n", &["create-scope", "app"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&emu, pipe(), b"s3cr3t\n", &["put", "app", "k"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    emu
+}
+
+#[test]
+fn get_adds_a_newline_only_on_a_terminal() {
+    let emu = emulator_with_secret();
+    let piped = run(&emu, pipe(), b"", &["get", "app", "k"]);
+    assert_eq!((piped.code, piped.stdout.as_slice()), (0, &b"s3cr3t"[..]));
+    let shown = run(&emu, tty(), b"", &["get", "app", "k"]);
+    assert_eq!((shown.code, shown.stdout.as_slice()), (0, &b"s3cr3t\n"[..]));
+}
+
+#[test]
+fn export_refuses_a_terminal_unless_revealed() {
+    let emu = emulator_with_secret();
+    let refused = run(&emu, tty(), b"", &["export", "app"]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stdout.is_empty());
+    assert!(
+        refused
+            .stderr
+            .starts_with("error: refusing to print secret values on the terminal"),
+        "{}",
+        refused.stderr
+    );
+    let piped = run(&emu, pipe(), b"", &["export", "app"]);
+    assert_eq!(
+        (piped.code, piped.stdout.as_slice()),
+        (0, &b"k=\"s3cr3t\"\n"[..])
+    );
+    let revealed = run(&emu, tty(), b"", &["export", "app", "--reveal"]);
+    assert_eq!(revealed.stdout, b"k=\"s3cr3t\"\n");
+}
+
+#[test]
+fn tables_have_borders_on_a_terminal_and_plain_columns_in_a_pipe() {
+    let emu = emulator_with_secret();
+    let piped = run(&emu, pipe(), b"", &["list-scopes"]);
+    assert_eq!(
+        String::from_utf8(piped.stdout).unwrap(),
+        "NAME   BACKEND_TYPE   KEYVAULT_DNS_NAME\napp    DATABRICKS\n"
+    );
+    let shown = String::from_utf8(run(&emu, tty(), b"", &["list-scopes"]).stdout).unwrap();
+    assert!(shown.contains('─') && shown.contains(" app "), "{shown}");
+}
+
+#[test]
+fn delete_scope_asks_on_a_terminal_and_refuses_without_one() {
+    let emu = emulator_with_secret();
+    let declined = run(&emu, tty(), b"n\n", &["delete-scope", "app"]);
+    assert_eq!(declined.code, 2);
+    assert!(declined.stderr.contains("[y/N]"), "{}", declined.stderr);
+    assert!(declined.stderr.contains("scope 'app' was not deleted"));
+    let piped = run(&emu, pipe(), b"y\n", &["delete-scope", "app"]);
+    assert_eq!(piped.code, 2);
+    assert!(piped.stderr.contains("pass --yes"), "{}", piped.stderr);
+    let confirmed = run(&emu, tty(), b"yes\n", &["delete-scope", "app"]);
+    assert_eq!(confirmed.code, 0, "{}", confirmed.stderr);
+    assert!(confirmed.stderr.contains("Deleted scope 'app'"));
+    assert!(emu.emulator().secret_bytes("app", "k").is_none());
+}
