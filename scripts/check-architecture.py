@@ -9,7 +9,8 @@
    (`crate::run`, `crate::parse`): commands are called, they do not call back.
 3. The client library depends on no command-line or terminal crate
    (`cargo tree -p dbsecrets-client` shows no clap, comfy-table, indicatif or
-   rpassword) and has no print, exit or clap in its source.
+   rpassword) and has no print, exit or clap in its source; the emulator does
+   not depend on the client library.
 4. No source file over 400 lines (not counting its unit tests) unless its
    first comment says why it is one thing (a line starting `//! One thing:`).
 
@@ -203,6 +204,12 @@ def check_client():
     for dep in FORBIDDEN_CLIENT_DEPS:
         if re.search(rf"^{re.escape(dep)} v", tree, re.M):
             problems.append(f"dbsecrets-client depends on {dep}")
+    emulator = subprocess.run(
+        ["cargo", "tree", "-p", "dbsecrets-emulator", "-e", "normal,dev", "--prefix", "none"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    if re.search(r"^dbsecrets-client v", emulator, re.M):
+        problems.append("dbsecrets-emulator depends on dbsecrets-client: it must stay an independent implementation")
 
 
 for crate, root in CRATES.items():
