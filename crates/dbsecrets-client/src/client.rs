@@ -134,6 +134,18 @@ impl Client {
         parse_body(status, &bytes)
     }
 
+    /// Any request; the JSON answer parsed into `T` (an empty body counts as `{}`).
+    pub async fn request<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, Error> {
+        let (status, bytes) = self.execute(method, path, query, body).await?;
+        parse_body(status, &bytes)
+    }
+
     /// Sends a request, retrying throttling (429), unavailability (503) and
     /// connection failures until `retry_timeout` is spent. Returns the status
     /// and body of a success; every failure is classified into an [`Error`].
@@ -208,6 +220,9 @@ impl Client {
             .header(USER_AGENT, self.user_agent.clone());
         for (name, value) in self.auth.extra_headers() {
             req = req.header(name, value);
+        }
+        if let Some(id) = &self.settings.workspace_id {
+            req = req.header("X-Databricks-Workspace-Id", id.as_str());
         }
         if !query.is_empty() {
             req = req.query(query);

@@ -4,7 +4,8 @@
 //!   does: overrides, then `DATABRICKS_*` environment variables, then one profile
 //!   of `~/.databrickscfg` ([`config`]), and signs in with the same methods, in
 //!   the same order ([`auth`]).
-//! - It speaks the Secrets API 2.0 (workspace secret scopes, [`secrets`]) as the
+//! - It speaks the Secrets API 2.0 (workspace secret scopes, [`secrets`]) and
+//!   Unity Catalog secrets and grants ([`secrets_uc`], [`grants`]) as the
 //!   official SDKs do: the same requests, the same retries of throttling, the
 //!   same timeouts and rate limit ([`http`], [`Settings`]).
 //! - Every failure is one [`Error`] whose [`ErrorKind`] is decided once, where it
@@ -38,7 +39,8 @@
 //! The layers, from the bottom: [`config`] and [`Settings`] (what to talk to),
 //! [`http`] (how: one transport for the API and sign-in services), [`auth`]
 //! (as whom), [`Client`] (one request path with retries and error
-//! classification), and one module per Databricks service ([`secrets`]).
+//! classification), and one module per Databricks service ([`secrets`],
+//! [`secrets_uc`], [`grants`]).
 
 #![warn(missing_docs)]
 #![allow(missing_docs)] // TODO(arch): document every public item, then remove this line.
@@ -48,9 +50,11 @@ mod client;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod grants;
 pub mod http;
 pub mod names;
 pub mod secrets;
+pub mod secrets_uc;
 mod settings;
 mod value;
 

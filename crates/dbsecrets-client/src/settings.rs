@@ -22,6 +22,10 @@ pub struct Settings {
     pub skip_verify: bool,
     /// The product part of the User-Agent, e.g. `dbsecrets/0.1.0`.
     pub user_agent: String,
+    /// The workspace id (`workspace_id`, `DATABRICKS_WORKSPACE_ID`): sent as
+    /// `X-Databricks-Workspace-Id` on every request, as the SDKs do, to route
+    /// workspace calls on unified hosts.
+    pub workspace_id: Option<String>,
 }
 
 impl Settings {
@@ -34,6 +38,7 @@ impl Settings {
             rate_limit: 15.0,
             skip_verify: false,
             user_agent: format!("dbsecrets-client/{}", env!("CARGO_PKG_VERSION")),
+            workspace_id: None,
         }
     }
 
@@ -51,6 +56,17 @@ impl Settings {
             settings.rate_limit = r;
         }
         settings.skip_verify = cfg.flag("skip_verify")?;
+        if let Some(v) = cfg.value("workspace_id") {
+            let id = v.value.trim();
+            if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
+                return Err(ConfigError::InvalidValue {
+                    name: "workspace_id",
+                    source_desc: v.source.to_string(),
+                    reason: format!("'{}' is not a workspace id (digits only)", v.value),
+                });
+            }
+            settings.workspace_id = Some(id.to_string());
+        }
         Ok(settings)
     }
 

@@ -47,6 +47,7 @@ pub const ATTRIBUTES: &[Attribute] = &[
     ),
     attr("auth_type", &["DATABRICKS_AUTH_TYPE"], None, false),
     attr("account_id", &["DATABRICKS_ACCOUNT_ID"], None, false),
+    attr("workspace_id", &["DATABRICKS_WORKSPACE_ID"], None, false),
     attr(
         "azure_workspace_resource_id",
         &["DATABRICKS_AZURE_RESOURCE_ID"],

@@ -364,6 +364,35 @@ fn env_proxy() -> Option<reqwest::Proxy> {
     Some(proxy.no_proxy(reqwest::NoProxy::from_env()))
 }
 
+/// What a path segment keeps raw: what the official Python SDK (through
+/// `requests`) keeps raw in a path; every other byte of the UTF-8 name is
+/// percent-encoded, `%`, `?`, `#` and `/` included (uc-secrets.md §2).
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'[')
+    .remove(b']');
+
+/// A name as one path segment (e.g. a Unity Catalog full name).
+pub fn path_segment(name: &str) -> String {
+    percent_encoding::utf8_percent_encode(name, PATH_SEGMENT).to_string()
+}
+
 /// A header value that must not be logged.
 pub(crate) fn sensitive(value: &str) -> Option<HeaderValue> {
     let mut v = HeaderValue::from_str(value).ok()?;
@@ -394,6 +423,14 @@ mod tests {
             check_credential_url("http://x.example/oidc?a=b", "the token endpoint").unwrap_err();
         assert!(e.contains("must be https") && !e.contains("a=b"), "{e}");
         assert!(check_credential_url("not a url", "u").is_err());
+    }
+
+    #[test]
+    fn path_segments_encode_what_the_sdk_would_not_keep_raw() {
+        assert_eq!(path_segment("main.app.api-key"), "main.app.api-key");
+        assert_eq!(path_segment("a@b+c:d_e~f"), "a@b+c:d_e~f");
+        assert_eq!(path_segment("grüße"), "gr%C3%BC%C3%9Fe");
+        assert_eq!(path_segment("a b%c?d#e/f"), "a%20b%25c%3Fd%23e%2Ff");
     }
 
     #[test]

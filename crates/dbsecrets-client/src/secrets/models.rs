@@ -85,7 +85,7 @@ pub struct CreateScope {
     pub backend_azure_keyvault: Option<KeyVaultMetadata>,
 }
 
-fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Default + Deserialize<'de>,
