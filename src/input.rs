@@ -15,9 +15,23 @@ pub struct ValueSource<'a> {
     pub value_file: Option<&'a Path>,
     /// Shown in the prompt, e.g. `my-scope/api-key`.
     pub label: String,
+    /// The service's rule for a value (size, encoding).
+    pub check: fn(&SecretValue) -> Result<(), Failure>,
 }
 
-/// Reads the value and checks it: non-empty, at most 128 KiB.
+/// A workspace secret's value: not empty, at most 128 KiB.
+pub fn scope_value(value: &SecretValue) -> Result<(), Failure> {
+    Ok(names::value_len(value.len())?)
+}
+
+/// A Unity Catalog secret's value: UTF-8 text, not empty, at most 60 KiB.
+pub fn uc_value(value: &SecretValue) -> Result<(), Failure> {
+    names::uc_value(value.expose_bytes())
+        .map(drop)
+        .map_err(|e| Failure::from(e).with_hint("Unity Catalog secrets hold UTF-8 text of 1 byte to 60 KiB; store binary data base64-encoded, or use a workspace scope (`dbsecrets put`), which takes 128 KiB of any bytes"))
+}
+
+/// Reads the value and checks it by the service's rule.
 pub fn read_value(io: &Io, src: ValueSource<'_>) -> Result<SecretValue, Failure> {
     let value = if let Some(v) = src.value {
         SecretValue::text(v.0.clone())
@@ -46,7 +60,7 @@ pub fn read_value(io: &Io, src: ValueSource<'_>) -> Result<SecretValue, Failure>
     } else {
         prompt_twice(io, &src.label)?
     };
-    names::value_len(value.len())?;
+    (src.check)(&value)?;
     Ok(value)
 }
 
@@ -127,6 +141,7 @@ mod tests {
             value,
             value_file: file,
             label: String::new(),
+            check: scope_value,
         }
     }
 

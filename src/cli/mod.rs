@@ -7,6 +7,7 @@ mod bulk;
 mod scopes;
 mod secrets;
 mod tools;
+mod uc;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -16,6 +17,7 @@ pub use bulk::*;
 pub use scopes::*;
 pub use secrets::*;
 pub use tools::*;
+pub use uc::*;
 
 use crate::output::Format;
 
@@ -221,6 +223,18 @@ pub enum Command {
         after_help = "Examples:\n  dbsecrets sync my-app-secrets .env --dry-run -p PROD\n  dbsecrets sync my-app-secrets .env --prune -p PROD\n  dbsecrets sync my-app-secrets secrets.json -o json"
     )]
     Sync(SyncArgs),
+
+    /// Unity Catalog secrets (CATALOG.SCHEMA.NAME) and their grants
+    ///
+    /// The second Databricks secrets service: secrets are securables of a
+    /// metastore, shared by its workspaces, governed by Unity Catalog privileges
+    /// (CREATE, READ, WRITE and REFERENCE SECRET, MANAGE) on the secret, its
+    /// schema or its catalog.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  dbsecrets uc put main.orders_app.vendor_api_key --expires 90d\n  dbsecrets uc list main.orders_app\n  dbsecrets uc get main.orders_app.vendor_api_key\n  dbsecrets uc grant main.orders_app orders-sp 'use schema' 'read secret'"
+    )]
+    Uc(UcCommand),
 
     /// Print a shell completion script
     #[command(

@@ -12,13 +12,14 @@ mod bulk;
 mod scopes;
 mod secrets;
 mod tools;
+mod uc;
 
 use std::future::Future;
 use std::pin::Pin;
 
 use dbsecrets_client::{Error, ErrorKind};
 
-use crate::cli::{AuthCommand, Command};
+use crate::cli::{AuthCommand, Command, UcCommand};
 use crate::context::Context;
 use crate::failure::Failure;
 use crate::output::Report;
@@ -85,6 +86,18 @@ pub fn plan(ctx: &Context, command: Command) -> Result<Job<'_>, Failure> {
             let entries = bulk::sync_entries(ctx, &a)?;
             graceful(bulk::sync(ctx, a, entries))
         }
+        Command::Uc(UcCommand::List(a)) => run(uc::list(ctx, a)),
+        Command::Uc(UcCommand::Put(a)) => {
+            let value = uc::read_value(ctx, &a)?;
+            run(uc::put(ctx, a, value))
+        }
+        Command::Uc(UcCommand::Get(a)) => run(uc::get(ctx, a)),
+        Command::Uc(UcCommand::Show(a)) => run(uc::show(ctx, a)),
+        Command::Uc(UcCommand::Update(a)) => run(uc::update(ctx, a)),
+        Command::Uc(UcCommand::Delete(a)) => run(uc::delete(ctx, a)),
+        Command::Uc(UcCommand::Grants(a)) => run(uc::grants(ctx, a)),
+        Command::Uc(UcCommand::Grant(a)) => run(uc::grant(ctx, a)),
+        Command::Uc(UcCommand::Revoke(a)) => run(uc::revoke(ctx, a)),
         Command::Completions(a) => Job::Done(Box::new(tools::completions(a))),
         Command::Man => Job::Done(Box::new(tools::man()?)),
         Command::Emulator(a) => Job::Done(Box::new(tools::emulator(a)?)),

@@ -11,7 +11,7 @@ mod table_format;
 
 pub use csv_format::render_csv;
 pub use json_format::render_json;
-pub use report::{Body, Outcome, Report, SecretOutput};
+pub use report::{set_columns, Body, Columns, Outcome, Report, SecretOutput};
 pub use rows::{Row, Rows};
 pub use table_format::render_table;
 
@@ -70,16 +70,18 @@ pub fn render(body: &Body, format: Format, style: Style) -> Rendered {
             Format::Json => stdout(json.clone()),
             _ => stdout(render_rows(rows, format, style, false)),
         },
-        Body::Outcome { outcome, sentence } => match format {
+        Body::Outcome {
+            json,
+            headers,
+            cells,
+            sentence,
+        } => match format {
             Format::Table => Rendered {
                 stdout: Zeroizing::new(Vec::new()),
                 stderr: Some(sentence.clone()),
             },
-            Format::Json => stdout(render_json(outcome)),
-            Format::Csv => {
-                let (headers, cells) = outcome.columns();
-                stdout(render_csv(&headers, std::iter::once(cells)))
-            }
+            Format::Json => stdout(json.clone()),
+            Format::Csv => stdout(render_csv(headers, std::iter::once(cells.clone()))),
         },
         Body::Secret(secret) => Rendered {
             stdout: secret.render(format, style.terminal),
@@ -240,10 +242,7 @@ mod tests {
     fn outcomes_are_a_sentence_an_object_or_a_row() {
         let mut o = Outcome::new("deleted", "s");
         o.key = Some("k".into());
-        let body = Body::Outcome {
-            outcome: o,
-            sentence: "Deleted.".into(),
-        };
+        let body = Report::outcome(o, "Deleted.").body;
         let r = render(&body, Format::Table, Style::default());
         assert!(r.stdout.is_empty());
         assert_eq!(r.stderr.as_deref(), Some("Deleted."));

@@ -40,9 +40,12 @@ impl Report {
     }
 
     /// What a mutating command did: `sentence` for tables, the outcome otherwise.
-    pub fn outcome(outcome: Outcome, sentence: impl Into<String>) -> Self {
+    pub fn outcome(outcome: impl Columns, sentence: impl Into<String>) -> Self {
+        let (headers, cells) = outcome.columns();
         Report::new(Body::Outcome {
-            outcome,
+            json: render_json(&outcome),
+            headers,
+            cells,
             sentence: sentence.into(),
         })
     }
@@ -84,14 +87,46 @@ pub enum Body {
     Document { json: Vec<u8>, rows: Rows },
     /// What a mutating command did: a sentence on stderr for tables, an
     /// object (JSON) or a row (CSV) on stdout.
-    Outcome { outcome: Outcome, sentence: String },
+    Outcome {
+        json: Vec<u8>,
+        headers: Vec<&'static str>,
+        cells: Vec<String>,
+        sentence: String,
+    },
     /// A secret's value (`get`): its exact bytes for tables.
     Secret(SecretOutput),
     /// Bytes as they are (a completion script, a manual page, an export).
     Raw(Zeroizing<Vec<u8>>),
 }
 
-/// What a mutating command did, as printed with `-o json` / `-o csv`.
+/// A record whose JSON form comes from `Serialize` and whose CSV columns are
+/// its fields that are set, in order.
+pub trait Columns: Serialize {
+    /// CSV header and cells.
+    fn columns(&self) -> (Vec<&'static str>, Vec<String>);
+}
+
+/// The set fields of a serialized record, in `order`, as CSV header and cells.
+pub fn set_columns<T: Serialize>(
+    record: &T,
+    order: &[&'static str],
+) -> (Vec<&'static str>, Vec<String>) {
+    let value = serde_json::to_value(record).expect("outcome serializes");
+    let mut headers = Vec::new();
+    let mut cells = Vec::new();
+    for name in order {
+        if let Some(v) = value.get(name).filter(|v| !v.is_null()) {
+            headers.push(*name);
+            cells.push(match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+        }
+    }
+    (headers, cells)
+}
+
+/// What a mutating command on a scope did, as printed with `-o json` / `-o csv`.
 #[derive(Debug, Default, Serialize)]
 pub struct Outcome {
     /// created, deleted, stored, exists (already there), absent (already gone).
@@ -120,32 +155,23 @@ impl Outcome {
             ..Outcome::default()
         }
     }
+}
 
-    /// The fields that are set, as CSV header and cells.
-    pub(super) fn columns(&self) -> (Vec<&'static str>, Vec<String>) {
-        let value = serde_json::to_value(self).expect("outcome serializes");
-        let order = [
-            "result",
-            "scope",
-            "key",
-            "principal",
-            "permission",
-            "backend_type",
-            "value_type",
-            "bytes",
-        ];
-        let mut headers = Vec::new();
-        let mut cells = Vec::new();
-        for name in order {
-            if let Some(v) = value.get(name) {
-                headers.push(name);
-                cells.push(match v {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                });
-            }
-        }
-        (headers, cells)
+impl Columns for Outcome {
+    fn columns(&self) -> (Vec<&'static str>, Vec<String>) {
+        set_columns(
+            self,
+            &[
+                "result",
+                "scope",
+                "key",
+                "principal",
+                "permission",
+                "backend_type",
+                "value_type",
+                "bytes",
+            ],
+        )
     }
 }
 
