@@ -1,11 +1,9 @@
-//! The emulator's own tests, over HTTP: the wire contract of secrets-api.md,
-//! ACL enforcement, persistence, chaos and fault plans, and the OAuth endpoints.
+//! The `dbsecrets emulator` subcommand as a real process: its URL line, its
+//! flags, its verbose log, SIGTERM, and a refused state file. The emulator's
+//! own HTTP tests live in its crate (crates/dbsecrets-emulator/tests/emulator).
 
 mod common;
 
-mod acl;
-mod api;
 mod chaos;
 mod http;
-mod oauth;
 mod persist;
