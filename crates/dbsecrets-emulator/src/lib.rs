@@ -5,8 +5,10 @@
 //!
 //! Layers: [`state`] holds the model and every rule, ACL enforcement included
 //! (no HTTP); `principals` maps credentials to principals, groups and admins
-//! (and reads the `--config` file); `handlers` turns HTTP requests into state
-//! calls and errors into the server's JSON bodies; `oauth` is the discovery
+//! (and reads the `--config` file); `handlers` is the pipeline every request
+//! goes through (chaos, authentication, routing, the request log);
+//! `secrets_api` turns Secrets API requests into state calls and errors into
+//! the server's JSON bodies; `oauth` is the discovery
 //! document and token endpoint; `chaos` is latency, seeded 503s, throttling
 //! and the scripted [`Fault`] plan; `persist` is the `--state` file; `conn`
 //! lets a fault cut a connection; `server` runs it all (in the foreground for
@@ -25,6 +27,7 @@ mod handlers;
 mod oauth;
 mod persist;
 mod principals;
+mod secrets_api;
 mod server;
 pub mod state;
 
