@@ -21,12 +21,12 @@ use serde_json::Value;
 use super::chaos::{Fault, Verdict};
 use super::conn::Connection;
 use super::secrets_api::{self, endpoint_not_found, error_response, malformed};
-use super::state::{ApiError, Caller, ErrorCode};
+use super::state::{Caller, ErrorCode, ServiceError};
 use super::{oauth, Emulator, RecordedRequest};
 
 /// Far above the largest legal request (a 128 KB value, base64-encoded or
 /// JSON-escaped), so only abuse hits it.
-const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 
 /// `--throttle-rps` answers (429 REQUEST_LIMIT_EXCEEDED).
 const THROTTLED_MESSAGE: &str = "Too many requests. Please wait a moment and try again.";
@@ -40,7 +40,7 @@ pub(super) fn router(emulator: Emulator) -> Router {
 
 async fn handle(State(emulator): State<Emulator>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES).await;
+    let bytes = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await;
     let mut record = recorded(
         &parts.method,
         &parts.uri,
@@ -140,9 +140,9 @@ fn chaos_refusal(emulator: &Emulator, path: &str) -> Option<Response> {
     };
     let error = match verdict {
         Verdict::Pass => return None,
-        Verdict::Throttled => ApiError::new(ErrorCode::RequestLimitExceeded, THROTTLED_MESSAGE),
+        Verdict::Throttled => ServiceError::new(ErrorCode::RequestLimitExceeded, THROTTLED_MESSAGE),
         Verdict::Unavailable => {
-            ApiError::new(ErrorCode::TemporarilyUnavailable, UNAVAILABLE_MESSAGE)
+            ServiceError::new(ErrorCode::TemporarilyUnavailable, UNAVAILABLE_MESSAGE)
         }
     };
     let mut response = error_response(&error, path);
@@ -158,7 +158,7 @@ fn chaos_refusal(emulator: &Emulator, path: &str) -> Option<Response> {
 fn route(
     emulator: &Emulator,
     parts: &Parts,
-    caller: Result<Caller, ApiError>,
+    caller: Result<Caller, ServiceError>,
     bytes: &Result<Bytes, axum::Error>,
 ) -> (Response, Option<String>) {
     let (method, path) = (&parts.method, parts.uri.path());
@@ -178,7 +178,7 @@ fn route(
                 }
                 (Err(_), Ok(_)) => error_response(
                     &malformed(format!(
-                        "Could not read the request body (at most {MAX_BODY_BYTES} bytes)."
+                        "Could not read the request body (at most {MAX_REQUEST_BYTES} bytes)."
                     )),
                     path,
                 ),
@@ -259,8 +259,8 @@ const INVALID_BASIC: &str = "Invalid username or password.";
 /// `Basic` credential is the default admin; otherwise a Bearer token must be
 /// a configured one or an unexpired OAuth token the emulator issued, and a
 /// Basic credential a configured user name and password.
-fn authenticate(emulator: &Emulator, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let unauthenticated = |message: &str| ApiError::new(ErrorCode::Unauthenticated, message);
+fn authenticate(emulator: &Emulator, headers: &HeaderMap) -> Result<Caller, ServiceError> {
+    let unauthenticated = |message: &str| ServiceError::new(ErrorCode::Unauthenticated, message);
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

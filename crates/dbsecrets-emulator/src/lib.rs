@@ -43,7 +43,7 @@ pub use principals::{
     PrincipalKind,
 };
 pub use server::{run_cli, serve, BackgroundEmulator};
-pub use state::{ApiError, Caller, ErrorCode, Permission};
+pub use state::{Caller, ErrorCode, Permission, ServiceError};
 
 /// How `GET /api/2.0/secrets/get` behaves. Real workspaces differ: many return
 /// the value, some refuse a direct call outside a notebook.
@@ -399,14 +399,14 @@ impl Emulator {
 
     /// Saves the state file, if there is one; called with the store locked
     /// after each change.
-    fn persist(&self, store: &state::Store) -> Result<(), ApiError> {
+    fn persist(&self, store: &state::Store) -> Result<(), ServiceError> {
         let Some(path) = &self.inner.state_file else {
             return Ok(());
         };
         persist::save(path, store).map_err(|e| {
             let message = format!("{e:#}");
             eprintln!("emulator: {message}");
-            ApiError::new(ErrorCode::InternalError, message)
+            ServiceError::new(ErrorCode::InternalError, message)
         })
     }
 }

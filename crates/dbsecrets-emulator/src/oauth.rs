@@ -71,11 +71,13 @@ struct OAuthError {
     description: String,
 }
 
-fn fail(status: StatusCode, error: &'static str, description: impl Into<String>) -> OAuthError {
-    OAuthError {
-        status,
-        error,
-        description: description.into(),
+impl OAuthError {
+    fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
+        Self {
+            status,
+            error,
+            description: description.into(),
+        }
     }
 }
 
@@ -85,10 +87,11 @@ fn issue(
     headers: &HeaderMap,
     body: &Result<Bytes, axum::Error>,
 ) -> Result<(Value, String), OAuthError> {
-    let invalid_request =
-        |description: &str| fail(StatusCode::BAD_REQUEST, "invalid_request", description);
+    let invalid_request = |description: &str| {
+        OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", description)
+    };
     if method != Method::POST {
-        return Err(fail(
+        return Err(OAuthError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "invalid_request",
             format!("Method {method} is not allowed; use POST."),
@@ -118,7 +121,7 @@ fn issue(
 
     let grant_type = field("grant_type").ok_or_else(|| invalid_request("Missing grant_type"))?;
     if grant_type != CLIENT_CREDENTIALS && grant_type != TOKEN_EXCHANGE {
-        return Err(fail(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
             format!("Unsupported grant_type: {grant_type}"),
@@ -126,7 +129,7 @@ fn issue(
     }
     let scope = field("scope").ok_or_else(|| invalid_request("Missing scope"))?;
     if !scope.split(' ').any(|s| s == ALL_APIS) {
-        return Err(fail(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "invalid_scope",
             format!("Invalid scope: {scope}; this workspace grants {ALL_APIS}"),
@@ -142,7 +145,7 @@ fn issue(
             ),
         };
         directory.client(&id, &secret).ok_or_else(|| {
-            fail(
+            OAuthError::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
                 "Client authentication failed",
@@ -158,7 +161,7 @@ fn issue(
             field("subject_token").ok_or_else(|| invalid_request("Missing subject_token"))?;
         let id = field("client_id").ok_or_else(|| invalid_request("Missing client_id"))?;
         directory.federated(id, subject).ok_or_else(|| {
-            fail(
+            OAuthError::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_grant",
                 "The subject token is not valid for this client",

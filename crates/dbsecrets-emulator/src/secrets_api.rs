@@ -10,7 +10,7 @@ use base64::Engine as _;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::state::{self, ApiError, Caller, ErrorCode, Store};
+use super::state::{self, Caller, ErrorCode, ServiceError, Store};
 use super::{Emulator, GetMode};
 
 /// The message a workspace that refuses direct reads gives.
@@ -84,13 +84,13 @@ fn dispatch(
     method: &Method,
     uri: &Uri,
     body: &Bytes,
-) -> Result<Value, ApiError> {
+) -> Result<Value, ServiceError> {
     let path = uri.path();
     let Some((_, allowed, op)) = ENDPOINTS.iter().find(|(p, _, _)| *p == path) else {
         return Err(endpoint_not_found(method, path));
     };
     if method != allowed {
-        return Err(ApiError::new(
+        return Err(ServiceError::new(
             ErrorCode::MethodNotAllowed,
             format!("Method {method} is not allowed for '{path}'; use {allowed}."),
         ));
@@ -104,8 +104,8 @@ fn dispatch(
 }
 
 /// `ENDPOINT_NOT_FOUND` for a path no endpoint serves.
-pub(super) fn endpoint_not_found(method: &Method, path: &str) -> ApiError {
-    ApiError::new(
+pub(super) fn endpoint_not_found(method: &Method, path: &str) -> ServiceError {
+    ServiceError::new(
         ErrorCode::EndpointNotFound,
         format!("No API found for '{method} {path}'"),
     )
@@ -115,7 +115,7 @@ pub(super) fn endpoint_not_found(method: &Method, path: &str) -> ApiError {
 struct Params(Map<String, Value>);
 
 impl Params {
-    fn from_body(body: &Bytes) -> Result<Self, ApiError> {
+    fn from_body(body: &Bytes) -> Result<Self, ServiceError> {
         if body.is_empty() {
             return Err(malformed("Request body is empty; expected a JSON object."));
         }
@@ -129,7 +129,7 @@ impl Params {
     }
 
     /// Form-encoded query (`a+b` is "a b"); the first of repeated names wins.
-    fn from_query(uri: &Uri) -> Result<Self, ApiError> {
+    fn from_query(uri: &Uri) -> Result<Self, ServiceError> {
         let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri)
             .map_err(|e| malformed(format!("Could not parse query string: {e}")))?;
         let mut map = Map::new();
@@ -140,7 +140,7 @@ impl Params {
     }
 
     /// A string field that may be absent (`null` counts as absent).
-    fn optional(&self, name: &str) -> Result<Option<&str>, ApiError> {
+    fn optional(&self, name: &str) -> Result<Option<&str>, ServiceError> {
         match self.0.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
@@ -150,21 +150,21 @@ impl Params {
         }
     }
 
-    fn required(&self, name: &str) -> Result<&str, ApiError> {
+    fn required(&self, name: &str) -> Result<&str, ServiceError> {
         self.optional(name)?
             .ok_or_else(|| malformed(format!("Missing required field: {name}")))
     }
 }
 
 /// `MALFORMED_REQUEST`: a body or query the server cannot understand.
-pub(super) fn malformed(message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::MalformedRequest, message)
+pub(super) fn malformed(message: impl Into<String>) -> ServiceError {
+    ServiceError::new(ErrorCode::MalformedRequest, message)
 }
 
 /// Runs one operation under the store's lock, and saves the state file
 /// after every successful change (still under the lock, so saves happen in
 /// the order of the changes).
-fn run(emulator: &Emulator, caller: &Caller, op: Op, p: &Params) -> Result<Value, ApiError> {
+fn run(emulator: &Emulator, caller: &Caller, op: Op, p: &Params) -> Result<Value, ServiceError> {
     let mut store = emulator.store();
     let value = apply(&mut store, emulator.get_mode(), caller, op, p)?;
     if op.changes_state() {
@@ -180,7 +180,7 @@ fn apply(
     caller: &Caller,
     op: Op,
     p: &Params,
-) -> Result<Value, ApiError> {
+) -> Result<Value, ServiceError> {
     match op {
         Op::CreateScope | Op::DeleteScope | Op::ListScopes => scopes(store, caller, op, p),
         Op::PutSecret | Op::DeleteSecret | Op::ListSecrets => secrets(store, caller, op, p),
@@ -189,7 +189,7 @@ fn apply(
     }
 }
 
-fn scopes(store: &mut Store, caller: &Caller, op: Op, p: &Params) -> Result<Value, ApiError> {
+fn scopes(store: &mut Store, caller: &Caller, op: Op, p: &Params) -> Result<Value, ServiceError> {
     match op {
         Op::CreateScope => {
             let scope = p.required("scope")?;
@@ -206,7 +206,7 @@ fn scopes(store: &mut Store, caller: &Caller, op: Op, p: &Params) -> Result<Valu
     }
 }
 
-fn secrets(store: &mut Store, caller: &Caller, op: Op, p: &Params) -> Result<Value, ApiError> {
+fn secrets(store: &mut Store, caller: &Caller, op: Op, p: &Params) -> Result<Value, ServiceError> {
     let scope = p.required("scope")?;
     match op {
         Op::PutSecret => put_secret(store, caller, scope, p),
@@ -223,7 +223,7 @@ fn put_secret(
     caller: &Caller,
     scope: &str,
     p: &Params,
-) -> Result<Value, ApiError> {
+) -> Result<Value, ServiceError> {
     let key = p.required("key")?;
     let (string_value, bytes_value) = (p.optional("string_value")?, p.optional("bytes_value")?);
     // Names first: a bad name is reported before any problem with the value,
@@ -241,17 +241,20 @@ fn get_secret(
     get_mode: GetMode,
     caller: &Caller,
     p: &Params,
-) -> Result<Value, ApiError> {
+) -> Result<Value, ServiceError> {
     let (scope, key) = (p.required("scope")?, p.required("key")?);
     if get_mode == GetMode::NotebookOnly {
-        return Err(ApiError::new(ErrorCode::BadRequest, NOTEBOOK_ONLY_MESSAGE));
+        return Err(ServiceError::new(
+            ErrorCode::BadRequest,
+            NOTEBOOK_ONLY_MESSAGE,
+        ));
     }
     let (key, value) = store.get_secret(caller, scope, key)?;
     let value = base64::engine::general_purpose::STANDARD.encode(value);
     Ok(json!({ "key": key, "value": value }))
 }
 
-fn acls(store: &mut Store, caller: &Caller, op: Op, p: &Params) -> Result<Value, ApiError> {
+fn acls(store: &mut Store, caller: &Caller, op: Op, p: &Params) -> Result<Value, ServiceError> {
     let scope = p.required("scope")?;
     if op == Op::ListAcls {
         return Ok(listing("items", store.list_acls(caller, scope)?));
@@ -293,7 +296,7 @@ fn to_value<T: Serialize>(v: T) -> Value {
 
 /// 200 with the value, or the error's status and JSON body (with `Allow`
 /// on a 405 for a known path).
-pub(super) fn error_or_json(result: Result<Value, ApiError>, path: &str) -> Response {
+pub(super) fn error_or_json(result: Result<Value, ServiceError>, path: &str) -> Response {
     match result {
         Ok(value) => json_response(StatusCode::OK, &value),
         Err(e) => error_response(&e, path),
@@ -301,7 +304,7 @@ pub(super) fn error_or_json(result: Result<Value, ApiError>, path: &str) -> Resp
 }
 
 /// `{"error_code", "message"}` with the code's status.
-pub(super) fn error_response(e: &ApiError, path: &str) -> Response {
+pub(super) fn error_response(e: &ServiceError, path: &str) -> Response {
     let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::BAD_REQUEST);
     let body = json!({ "error_code": e.code.as_str(), "message": e.message });
     let mut response = json_response(status, &body);
@@ -329,7 +332,7 @@ fn add_allow_header(response: &mut Response, path: &str) {
 mod tests {
     use super::*;
 
-    fn params(body: &str) -> Result<Params, ApiError> {
+    fn params(body: &str) -> Result<Params, ServiceError> {
         Params::from_body(&Bytes::from(body.to_string()))
     }
 

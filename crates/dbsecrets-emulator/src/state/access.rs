@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::errors::{ApiError, ErrorCode};
+use super::errors::{ErrorCode, ServiceError};
 
 /// A secret-scope ACL level. Ordered so that a later check can ask
 /// `held >= needed` (MANAGE implies WRITE implies READ).
@@ -17,12 +17,12 @@ pub enum Permission {
 
 impl Permission {
     /// Parses the wire value; the server is strict about upper case.
-    pub fn parse(s: &str) -> Result<Self, ApiError> {
+    pub fn parse(s: &str) -> Result<Self, ServiceError> {
         match s {
             "READ" => Ok(Self::Read),
             "WRITE" => Ok(Self::Write),
             "MANAGE" => Ok(Self::Manage),
-            _ => Err(ApiError::invalid(format!(
+            _ => Err(ServiceError::invalid(format!(
                 "Invalid permission {s}: must be one of READ, WRITE or MANAGE."
             ))),
         }
@@ -118,7 +118,7 @@ pub(crate) fn authorize(
     acls: &BTreeMap<String, Permission>,
     caller: &Caller,
     action: ScopeAction,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     if caller.admin {
         return Ok(());
     }
@@ -131,7 +131,7 @@ pub(crate) fn authorize(
     if held >= Some(needed) {
         return Ok(());
     }
-    Err(ApiError::new(
+    Err(ServiceError::new(
         ErrorCode::PermissionDenied,
         format!(
             "User {} does not have {} permission on scope {scope} to perform this action.",
@@ -163,7 +163,7 @@ mod tests {
     /// secret `k` exists), probing each one on a fresh copy of `setup`.
     fn allowed(setup: &dyn Fn() -> Store, caller: &Caller) -> Vec<&'static str> {
         let mut out = Vec::new();
-        let mut check = |name, r: Result<(), ApiError>| match r {
+        let mut check = |name, r: Result<(), ServiceError>| match r {
             Ok(()) => out.push(name),
             Err(e) => {
                 assert_eq!(e.code, ErrorCode::PermissionDenied, "{name}: {e}");

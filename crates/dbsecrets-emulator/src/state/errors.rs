@@ -60,15 +60,16 @@ impl std::fmt::Display for ErrorCode {
     }
 }
 
-/// An error answer: the HTTP layer turns it into `{"error_code", "message"}`.
+/// The error the emulated service answers with: the HTTP layer turns it into
+/// `{"error_code", "message"}` with the code's status.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{code}: {message}")]
-pub struct ApiError {
+pub struct ServiceError {
     pub code: ErrorCode,
     pub message: String,
 }
 
-impl ApiError {
+impl ServiceError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,

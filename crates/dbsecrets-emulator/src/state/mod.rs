@@ -1,7 +1,7 @@
 //! The Secrets API's data model and rules, free of HTTP.
 //!
 //! Every operation validates its input and answers either a plain value or an
-//! [`ApiError`] carrying the error code and message the real server would send,
+//! [`ServiceError`] carrying the error code and message the real server would send,
 //! so the HTTP layer only translates; the rules can be unit-tested here.
 //!
 //! - [`errors`]: the error answer and its codes;
@@ -17,7 +17,7 @@ pub mod snapshot;
 pub mod store;
 
 pub use access::{Caller, Permission, ADMINS_GROUP, USERS_GROUP};
-pub use errors::{ApiError, ErrorCode};
+pub use errors::{ErrorCode, ServiceError};
 pub use names::{
     decode_value, validate_key, validate_principal, validate_scope_name, MAX_NAME_LEN,
     MAX_VALUE_BYTES,
@@ -27,13 +27,13 @@ pub use snapshot::{
     SNAPSHOT_VERSION,
 };
 pub use store::{
-    AclInfo, Backend, KeyVaultMetadata, ScopeInfo, SecretInfo, Store, MAX_SECRETS_PER_SCOPE,
+    AclInfo, KeyVaultMetadata, ScopeBackend, ScopeInfo, SecretInfo, Store, MAX_SECRETS_PER_SCOPE,
 };
 
 /// Helpers shared by the unit tests of the submodules.
 #[cfg(test)]
 pub(crate) mod testing {
-    use super::{ApiError, Caller, ErrorCode, Store};
+    use super::{Caller, ErrorCode, ServiceError, Store};
 
     pub(crate) const ADMIN: &str = "admin@example.com";
 
@@ -47,7 +47,7 @@ pub(crate) mod testing {
         store
     }
 
-    pub(crate) fn code(r: Result<impl Sized, ApiError>) -> ErrorCode {
+    pub(crate) fn code(r: Result<impl Sized, ServiceError>) -> ErrorCode {
         match r {
             Ok(_) => panic!("expected an error"),
             Err(e) => e.code,

@@ -4,7 +4,7 @@
 
 use base64::Engine as _;
 
-use super::errors::ApiError;
+use super::errors::ServiceError;
 
 /// Longest scope name or secret key the server accepts.
 pub const MAX_NAME_LEN: usize = 128;
@@ -12,10 +12,10 @@ pub const MAX_NAME_LEN: usize = 128;
 pub const MAX_VALUE_BYTES: usize = 131_072;
 
 /// Scope names: letters, digits, `-`, `_`, `.`, `@`; 1..=128 characters.
-pub fn validate_scope_name(name: &str) -> Result<(), ApiError> {
+pub fn validate_scope_name(name: &str) -> Result<(), ServiceError> {
     let ok = valid_name(name, |c| c.is_ascii_alphanumeric() || "-_.@".contains(c));
     ok.then_some(()).ok_or_else(|| {
-        ApiError::invalid(
+        ServiceError::invalid(
             "Scope name must consist of alphanumeric characters, dashes, underscores, periods, \
              and at signs, and may not exceed 128 characters.",
         )
@@ -23,10 +23,10 @@ pub fn validate_scope_name(name: &str) -> Result<(), ApiError> {
 }
 
 /// Secret keys: letters, digits, `-`, `_`, `.`; 1..=128 characters.
-pub fn validate_key(key: &str) -> Result<(), ApiError> {
+pub fn validate_key(key: &str) -> Result<(), ServiceError> {
     let ok = valid_name(key, |c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     ok.then_some(()).ok_or_else(|| {
-        ApiError::invalid(
+        ServiceError::invalid(
             "Secret key must consist of alphanumeric characters, dashes, underscores, and \
              periods, and may not exceed 128 characters.",
         )
@@ -39,9 +39,9 @@ fn valid_name(name: &str, allowed: impl Fn(char) -> bool) -> bool {
 
 /// Principals are user names, group names or application ids; the server
 /// only insists on something being there.
-pub fn validate_principal(principal: &str) -> Result<(), ApiError> {
+pub fn validate_principal(principal: &str) -> Result<(), ServiceError> {
     if principal.trim().is_empty() {
-        return Err(ApiError::invalid("Principal must not be empty."));
+        return Err(ServiceError::invalid("Principal must not be empty."));
     }
     Ok(())
 }
@@ -51,25 +51,25 @@ pub fn validate_principal(principal: &str) -> Result<(), ApiError> {
 pub fn decode_value(
     string_value: Option<&str>,
     bytes_value: Option<&str>,
-) -> Result<Vec<u8>, ApiError> {
+) -> Result<Vec<u8>, ServiceError> {
     let bytes = match (string_value, bytes_value) {
         (Some(_), Some(_)) => {
-            return Err(ApiError::invalid(
+            return Err(ServiceError::invalid(
                 "Only one of string_value and bytes_value may be specified.",
             ))
         }
         (None, None) => {
-            return Err(ApiError::invalid(
+            return Err(ServiceError::invalid(
                 "Either string_value or bytes_value must be specified.",
             ))
         }
         (Some(s), None) => s.as_bytes().to_vec(),
         (None, Some(b)) => base64::engine::general_purpose::STANDARD
             .decode(b)
-            .map_err(|e| ApiError::invalid(format!("bytes_value is not valid base64: {e}")))?,
+            .map_err(|e| ServiceError::invalid(format!("bytes_value is not valid base64: {e}")))?,
     };
     if bytes.len() > MAX_VALUE_BYTES {
-        return Err(ApiError::invalid(format!(
+        return Err(ServiceError::invalid(format!(
             "Size of secret value ({} bytes) exceeds the limit of {MAX_VALUE_BYTES} bytes (128 KB).",
             bytes.len()
         )));

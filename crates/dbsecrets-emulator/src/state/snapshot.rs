@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::Permission;
 use super::names::{decode_value, fold, validate_key, validate_principal, validate_scope_name};
-use super::store::{scope_info, Backend, Scope, Secret, Store, MAX_SECRETS_PER_SCOPE};
+use super::store::{scope_info, Scope, ScopeBackend, Secret, Store, MAX_SECRETS_PER_SCOPE};
 
 /// The state file's contents (`--state`): every scope with its secrets
 /// (values in base64), ACLs and timestamps. Versioned so that a later format
@@ -128,8 +128,8 @@ impl Store {
             let name = scope.name;
             validate_scope_name(&name).map_err(|e| format!("scope {name:?}: {}", e.message))?;
             let backend = match (scope.backend_type.as_str(), scope.keyvault_metadata) {
-                ("DATABRICKS", None) => Backend::Databricks,
-                ("AZURE_KEYVAULT", Some(m)) => Backend::AzureKeyVault {
+                ("DATABRICKS", None) => ScopeBackend::Databricks,
+                ("AZURE_KEYVAULT", Some(m)) => ScopeBackend::AzureKeyVault {
                     resource_id: m.resource_id,
                     dns_name: m.dns_name,
                 },

@@ -10,15 +10,15 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::access::{authorize, Caller, Permission, ScopeAction, USERS_GROUP};
-use super::errors::{ApiError, ErrorCode};
+use super::errors::{ErrorCode, ServiceError};
 use super::names::{fold, validate_key, validate_principal, validate_scope_name};
 
 /// Most secrets one scope may hold.
 pub const MAX_SECRETS_PER_SCOPE: usize = 1000;
 
-/// Where a scope keeps its secrets.
+/// Where a scope keeps its secrets (`scope_backend_type` on the wire).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Backend {
+pub enum ScopeBackend {
     Databricks,
     AzureKeyVault {
         resource_id: String,
@@ -68,14 +68,14 @@ pub(super) struct Secret {
 pub(super) struct Scope {
     /// The name as created; the map key is its lower-case form.
     pub(super) name: String,
-    pub(super) backend: Backend,
+    pub(super) backend: ScopeBackend,
     pub(super) secrets: BTreeMap<String, Secret>,
     pub(super) acls: BTreeMap<String, Permission>,
 }
 
 impl Scope {
     /// Whether `caller` may do `action` to this scope (see [`authorize`]).
-    fn authorize(&self, caller: &Caller, action: ScopeAction) -> Result<(), ApiError> {
+    fn authorize(&self, caller: &Caller, action: ScopeAction) -> Result<(), ServiceError> {
         authorize(&self.name, &self.acls, caller, action)
     }
 }
@@ -87,18 +87,18 @@ pub struct Store {
 }
 
 /// Parses `scope_backend_type` (absent means `DATABRICKS`).
-fn parse_backend_type(value: Option<&str>) -> Result<bool, ApiError> {
+fn parse_backend_type(value: Option<&str>) -> Result<bool, ServiceError> {
     match value {
         None | Some("DATABRICKS") => Ok(false),
         Some("AZURE_KEYVAULT") => Ok(true),
-        Some(other) => Err(ApiError::invalid(format!(
+        Some(other) => Err(ServiceError::invalid(format!(
             "Invalid scope_backend_type {other}: must be DATABRICKS or AZURE_KEYVAULT."
         ))),
     }
 }
 
-fn scope_missing(name: &str) -> ApiError {
-    ApiError::not_found(format!("Scope {name} does not exist!"))
+fn scope_missing(name: &str) -> ServiceError {
+    ServiceError::not_found(format!("Scope {name} does not exist!"))
 }
 
 impl Store {
@@ -109,14 +109,14 @@ impl Store {
         }
     }
 
-    fn scope(&self, name: &str) -> Result<&Scope, ApiError> {
+    fn scope(&self, name: &str) -> Result<&Scope, ServiceError> {
         validate_scope_name(name)?;
         self.scopes
             .get(&fold(name))
             .ok_or_else(|| scope_missing(name))
     }
 
-    fn scope_mut(&mut self, name: &str) -> Result<&mut Scope, ApiError> {
+    fn scope_mut(&mut self, name: &str) -> Result<&mut Scope, ServiceError> {
         validate_scope_name(name)?;
         self.scopes
             .get_mut(&fold(name))
@@ -131,24 +131,24 @@ impl Store {
         name: &str,
         initial_manage_principal: Option<&str>,
         scope_backend_type: Option<&str>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ServiceError> {
         validate_scope_name(name)?;
         let manager = match initial_manage_principal {
             None => caller.name.as_str(),
             Some(USERS_GROUP) => USERS_GROUP,
             Some(other) => {
-                return Err(ApiError::invalid(format!(
+                return Err(ServiceError::invalid(format!(
                     "Invalid initial_manage_principal {other}: only users is supported."
                 )))
             }
         };
         if parse_backend_type(scope_backend_type)? {
             // A personal access token can never create one; only seeding can.
-            return Err(ApiError::invalid(
+            return Err(ServiceError::invalid(
                 "Scope with Azure KeyVault must have userAADToken defined!",
             ));
         }
-        self.insert_scope(name, Backend::Databricks, manager)
+        self.insert_scope(name, ScopeBackend::Databricks, manager)
     }
 
     /// Adds a Key Vault-backed scope, which the HTTP API cannot create.
@@ -158,9 +158,9 @@ impl Store {
         name: &str,
         resource_id: &str,
         dns_name: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ServiceError> {
         validate_scope_name(name)?;
-        let backend = Backend::AzureKeyVault {
+        let backend = ScopeBackend::AzureKeyVault {
             resource_id: resource_id.to_string(),
             dns_name: dns_name.to_string(),
         };
@@ -170,18 +170,18 @@ impl Store {
     fn insert_scope(
         &mut self,
         name: &str,
-        backend: Backend,
+        backend: ScopeBackend,
         manager: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ServiceError> {
         let folded = fold(name);
         if let Some(existing) = self.scopes.get(&folded) {
-            return Err(ApiError::new(
+            return Err(ServiceError::new(
                 ErrorCode::ResourceAlreadyExists,
                 format!("Scope {} already exists!", existing.name),
             ));
         }
         if self.scopes.len() >= self.max_scopes {
-            return Err(ApiError::limit(format!(
+            return Err(ServiceError::limit(format!(
                 "Exceeded the maximum number of secret scopes ({}) in this workspace.",
                 self.max_scopes
             )));
@@ -198,7 +198,7 @@ impl Store {
     }
 
     /// `scopes/delete`: the scope goes with its secrets and ACLs.
-    pub fn delete_scope(&mut self, caller: &Caller, name: &str) -> Result<(), ApiError> {
+    pub fn delete_scope(&mut self, caller: &Caller, name: &str) -> Result<(), ServiceError> {
         self.scope(name)?
             .authorize(caller, ScopeAction::DeleteScope)?;
         self.scopes.remove(&fold(name));
@@ -222,7 +222,7 @@ impl Store {
         key: &str,
         value: Vec<u8>,
         now_ms: i64,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ServiceError> {
         validate_scope_name(scope)?;
         validate_key(key)?;
         let s = self.scope_mut(scope)?;
@@ -237,7 +237,7 @@ impl Store {
             }
             None => {
                 if s.secrets.len() >= MAX_SECRETS_PER_SCOPE {
-                    return Err(ApiError::limit(format!(
+                    return Err(ServiceError::limit(format!(
                         "Exceeded the maximum number of secrets ({MAX_SECRETS_PER_SCOPE}) in scope {}.",
                         s.name
                     )));
@@ -259,7 +259,7 @@ impl Store {
         caller: &Caller,
         scope: &str,
         key: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ServiceError> {
         validate_scope_name(scope)?;
         validate_key(key)?;
         let s = self.scope_mut(scope)?;
@@ -272,7 +272,11 @@ impl Store {
     }
 
     /// `list` (secrets), sorted by key as listed.
-    pub fn list_secrets(&self, caller: &Caller, scope: &str) -> Result<Vec<SecretInfo>, ApiError> {
+    pub fn list_secrets(
+        &self,
+        caller: &Caller,
+        scope: &str,
+    ) -> Result<Vec<SecretInfo>, ServiceError> {
         let s = self.scope(scope)?;
         s.authorize(caller, ScopeAction::ListSecrets)?;
         let mut out: Vec<SecretInfo> = s
@@ -293,7 +297,7 @@ impl Store {
         caller: &Caller,
         scope: &str,
         key: &str,
-    ) -> Result<(String, Vec<u8>), ApiError> {
+    ) -> Result<(String, Vec<u8>), ServiceError> {
         validate_scope_name(scope)?;
         validate_key(key)?;
         let s = self.scope(scope)?;
@@ -318,7 +322,7 @@ impl Store {
         scope: &str,
         principal: &str,
         permission: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ServiceError> {
         validate_principal(principal)?;
         let permission = Permission::parse(permission)?;
         let s = self.scope_mut(scope)?;
@@ -333,7 +337,7 @@ impl Store {
         caller: &Caller,
         scope: &str,
         principal: &str,
-    ) -> Result<AclInfo, ApiError> {
+    ) -> Result<AclInfo, ServiceError> {
         validate_principal(principal)?;
         let s = self.scope(scope)?;
         s.authorize(caller, ScopeAction::GetAcl)?;
@@ -345,7 +349,7 @@ impl Store {
     }
 
     /// `acls/list`, sorted by principal.
-    pub fn list_acls(&self, caller: &Caller, scope: &str) -> Result<Vec<AclInfo>, ApiError> {
+    pub fn list_acls(&self, caller: &Caller, scope: &str) -> Result<Vec<AclInfo>, ServiceError> {
         let s = self.scope(scope)?;
         s.authorize(caller, ScopeAction::ListAcls)?;
         Ok(s.acls.iter().map(|(p, perm)| acl_info(p, *perm)).collect())
@@ -357,7 +361,7 @@ impl Store {
         caller: &Caller,
         scope: &str,
         principal: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ServiceError> {
         validate_principal(principal)?;
         let s = self.scope_mut(scope)?;
         s.authorize(caller, ScopeAction::DeleteAcl)?;
@@ -370,8 +374,8 @@ impl Store {
 
 pub(super) fn scope_info(scope: &Scope) -> ScopeInfo {
     let (backend_type, keyvault_metadata) = match &scope.backend {
-        Backend::Databricks => ("DATABRICKS", None),
-        Backend::AzureKeyVault {
+        ScopeBackend::Databricks => ("DATABRICKS", None),
+        ScopeBackend::AzureKeyVault {
             resource_id,
             dns_name,
         } => (
@@ -397,23 +401,23 @@ fn acl_info(principal: &str, permission: Permission) -> AclInfo {
 }
 
 /// Key Vault scopes are read-only through this API.
-fn reject_keyvault_write(scope: &Scope, what: &str) -> Result<(), ApiError> {
+fn reject_keyvault_write(scope: &Scope, what: &str) -> Result<(), ServiceError> {
     match scope.backend {
-        Backend::Databricks => Ok(()),
-        Backend::AzureKeyVault { .. } => {
-            Err(ApiError::bad_request(format!("{what} {}.", scope.name)))
+        ScopeBackend::Databricks => Ok(()),
+        ScopeBackend::AzureKeyVault { .. } => {
+            Err(ServiceError::bad_request(format!("{what} {}.", scope.name)))
         }
     }
 }
 
-fn secret_missing(scope: &str, key: &str) -> ApiError {
-    ApiError::not_found(format!(
+fn secret_missing(scope: &str, key: &str) -> ServiceError {
+    ServiceError::not_found(format!(
         "Secret does not exist with scope: {scope} and key: {key}"
     ))
 }
 
-fn acl_missing(scope: &str, principal: &str) -> ApiError {
-    ApiError::not_found(format!(
+fn acl_missing(scope: &str, principal: &str) -> ServiceError {
+    ServiceError::not_found(format!(
         "ACL for principal {principal} does not exist in scope {scope}!"
     ))
 }
