@@ -10,15 +10,15 @@
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine as _;
 use serde_json::Value;
 
-use super::chaos::{Fault, Verdict};
+use super::chaos::{Fault, FaultRequest, Verdict, THROTTLED_MESSAGE, UNAVAILABLE_MESSAGE};
 use super::conn::Connection;
 use super::secrets_api::{self, endpoint_not_found, error_response, malformed};
 use super::state::{Caller, ErrorCode, ServiceError};
@@ -28,37 +28,32 @@ use super::{oauth, Emulator, RecordedRequest};
 /// JSON-escaped), so only abuse hits it.
 const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 
-/// `--throttle-rps` answers (429 REQUEST_LIMIT_EXCEEDED).
-const THROTTLED_MESSAGE: &str = "Too many requests. Please wait a moment and try again.";
-
-/// `--fail-rate` answers (503 TEMPORARILY_UNAVAILABLE).
-const UNAVAILABLE_MESSAGE: &str = "The service is temporarily unavailable. Please try again later.";
-
 pub(super) fn router(emulator: Emulator) -> Router {
     Router::new().fallback(handle).with_state(emulator)
 }
 
 async fn handle(State(emulator): State<Emulator>, request: Request) -> Response {
+    let arrived_at = Instant::now();
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await;
-    let mut record = recorded(
-        &parts.method,
-        &parts.uri,
-        &parts.headers,
-        bytes.as_ref().ok(),
-    );
-    let answer = answer(&emulator, &parts, bytes).await;
-    record.status = answer.response.as_ref().map_or(0, |r| r.status().as_u16());
+    let record = recorded(&parts, bytes.as_ref().ok(), arrived_at);
+    let key = record.key.clone();
+    let arrival = emulator.log_arrival(record);
+    let request = FaultRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        key: key.as_deref(),
+        nth: arrival.nth,
+    };
+    let answer = answer(&emulator, &parts, &request, bytes).await;
+    let status = answer.response.as_ref().map_or(0, |r| r.status().as_u16());
+    emulator.log_answer(arrival.seq, status);
     if emulator.inner.verbose {
         // Path and principal only: the query string may hold scope and key
         // names, and nothing from headers or bodies is ever printed.
         let who = answer.principal.as_deref().unwrap_or("-");
-        eprintln!(
-            "{} {} {who} -> {}",
-            record.method, record.path, record.status
-        );
+        eprintln!("{} {} {who} -> {status}", parts.method, parts.uri.path());
     }
-    emulator.record(record);
     answer.response.unwrap_or_else(|| drop_connection(&parts))
 }
 
@@ -69,14 +64,19 @@ struct Answer {
     principal: Option<String>,
 }
 
-/// Each step may answer in place of the ones after it: latency and the
-/// scripted fault plan, then the throttle and the `fail_rate` coin, then the
+/// Each step may answer in place of the ones after it: latency, delays and
+/// scripted faults, then the throttle and the `fail_rate` coin, then the
 /// endpoint.
-async fn answer(emulator: &Emulator, parts: &Parts, bytes: Result<Bytes, axum::Error>) -> Answer {
+async fn answer(
+    emulator: &Emulator,
+    parts: &Parts,
+    request: &FaultRequest<'_>,
+    bytes: Result<Bytes, axum::Error>,
+) -> Answer {
     let caller = authenticate(emulator, &parts.headers);
     let principal = caller.as_ref().ok().map(|c| c.name.clone());
     let path = parts.uri.path();
-    if let Some(response) = scripted(emulator, path).await {
+    if let Some(response) = scripted(emulator, request).await {
         return Answer {
             response,
             principal,
@@ -95,17 +95,27 @@ async fn answer(emulator: &Emulator, parts: &Parts, bytes: Result<Bytes, axum::E
     }
 }
 
-/// The latency, then the next queued [`Fault`] for `path`. `Some` when the
-/// fault decides the answer; `Some(None)` means drop the connection.
-async fn scripted(emulator: &Emulator, path: &str) -> Option<Option<Response>> {
-    let (latency, fault) = {
+/// The latency and the path's delay, then the next queued [`Fault`] for the
+/// path, else the fault plan's. `Some` when a fault decides the answer;
+/// `Some(None)` means drop the connection.
+async fn scripted(emulator: &Emulator, request: &FaultRequest<'_>) -> Option<Option<Response>> {
+    let (wait, queued, plan) = {
         let mut chaos = emulator.chaos();
-        (chaos.latency, chaos.take_fault(path))
+        let wait = chaos.latency + chaos.delay_for(request.path);
+        (wait, chaos.take_fault(request.path), chaos.plan())
     };
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
     }
-    match fault? {
+    // The plan runs outside the chaos lock: it may call the emulator.
+    let fault = queued.or_else(|| plan.and_then(|plan| plan(request)))?;
+    fault_response(fault).await
+}
+
+/// What a fault answers: `None` to go on with normal handling (after a
+/// [`Fault::Delay`]), `Some(None)` to drop the connection.
+async fn fault_response(fault: Fault) -> Option<Option<Response>> {
+    match fault {
         Fault::Delay(delay) => {
             tokio::time::sleep(delay).await;
             None
@@ -222,31 +232,44 @@ pub(super) fn raw_response(
     response
 }
 
-/// The log entry for a request; its status is filled in once answered.
-fn recorded(
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: Option<&Bytes>,
-) -> RecordedRequest {
+/// The log entry for a request on arrival; its status comes once answered.
+fn recorded(parts: &Parts, body: Option<&Bytes>, arrived_at: Instant) -> RecordedRequest {
     let header = |name: header::HeaderName| {
-        headers
+        parts
+            .headers
             .get(name)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
     };
+    let body: Option<Value> = body.filter(|b| !b.is_empty()).map(|b| {
+        serde_json::from_slice(b)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(b).into_owned()))
+    });
     RecordedRequest {
-        method: method.as_str().to_string(),
-        path: uri.path().to_string(),
-        query: uri.query().map(str::to_string),
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().map(str::to_string),
+        key: request_key(&parts.uri, body.as_ref()),
         authorization: header(header::AUTHORIZATION),
         content_type: header(header::CONTENT_TYPE),
         user_agent: header(header::USER_AGENT),
-        body: body.filter(|b| !b.is_empty()).map(|b| {
-            serde_json::from_slice(b)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(b).into_owned()))
-        }),
+        body,
         status: 0,
+        arrived_at,
     }
+}
+
+/// The `key` a request names: its JSON body's `key` string, else the
+/// query's first `key` (form-decoded).
+fn request_key(uri: &Uri, body: Option<&Value>) -> Option<String> {
+    if let Some(key) = body.and_then(|b| b.get("key")).and_then(Value::as_str) {
+        return Some(key.to_string());
+    }
+    uri.query()?;
+    let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri).ok()?;
+    pairs
+        .into_iter()
+        .find(|(name, _)| name == "key")
+        .map(|(_, v)| v)
 }
 
 const MISSING_CREDENTIALS: &str = "Missing or invalid authorization header";

@@ -15,15 +15,18 @@
 //! the CLI, on a background thread for tests); `cli` holds the subcommand's
 //! arguments.
 //!
-//! Each request goes: latency, then the next matching queued [`Fault`]
-//! (before authentication), then the throttle and the `fail_rate` coin, then
-//! the endpoint. All of these apply to the OAuth endpoints too, and every
-//! answer, chaos included, is in [`Emulator::requests`].
+//! Each request is logged on arrival, then goes: latency and any delay for
+//! its path, then the next matching queued [`Fault`], else the fault plan's
+//! (both before authentication), then the throttle and the `fail_rate` coin,
+//! then the endpoint. All of these apply to the OAuth endpoints too, and
+//! every request, chaos included, is in [`Emulator::requests`] with its
+//! arrival time and, once answered, its status.
 
 mod chaos;
 mod cli;
 mod conn;
 mod handlers;
+mod log;
 mod oauth;
 mod options;
 mod persist;
@@ -37,8 +40,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-pub use chaos::Fault;
+pub use chaos::{Fault, FaultRequest};
 pub use cli::EmulatorArgs;
+pub use log::{max_in_window, RecordedRequest};
 pub use options::{EmulatorOptions, GetMode, DEFAULT_SEED};
 pub use principals::{
     EmulatorConfig, FederationConfig, GroupConfig, OAuthClientConfig, PrincipalConfig,
@@ -46,23 +50,6 @@ pub use principals::{
 };
 pub use server::{run_cli, serve, BackgroundEmulator};
 pub use state::{Caller, ErrorCode, Permission, ServiceError};
-
-/// One request as the emulator received it, for tests to assert on.
-/// It holds tokens and secret values: it stays in memory and is never printed.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct RecordedRequest {
-    pub method: String,
-    pub path: String,
-    /// The raw query string, still percent-encoded.
-    pub query: Option<String>,
-    pub authorization: Option<String>,
-    pub content_type: Option<String>,
-    pub user_agent: Option<String>,
-    /// The body parsed as JSON, or as a JSON string holding the raw text when
-    /// it was not JSON; `None` when the body was empty.
-    pub body: Option<serde_json::Value>,
-    pub status: u16,
-}
 
 /// Shared handle to the emulator's state (cheap to clone).
 #[derive(Clone)]
@@ -72,7 +59,7 @@ pub struct Emulator {
 
 struct Inner {
     store: Mutex<state::Store>,
-    requests: Mutex<Vec<RecordedRequest>>,
+    requests: Mutex<log::RequestLog>,
     get_mode: Mutex<GetMode>,
     directory: principals::Directory,
     /// OAuth access token → (principal, expiry).
@@ -126,7 +113,7 @@ impl Emulator {
         );
         let inner = Inner {
             store: Mutex::new(store),
-            requests: Mutex::new(Vec::new()),
+            requests: Mutex::new(log::RequestLog::default()),
             get_mode: Mutex::new(opts.get_mode),
             directory,
             issued: Mutex::new(HashMap::new()),
@@ -148,11 +135,20 @@ impl Emulator {
         handlers::router(self.clone())
     }
 
-    /// Every request received so far, in arrival order.
+    /// Every request received so far, in arrival order, including those
+    /// still being answered (status 0).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.inner.requests).clone()
+        lock(&self.inner.requests).entries()
     }
 
+    /// How many requests to exactly `path` have arrived so far, answered or
+    /// not (cheaper than [`Emulator::requests`] for a test that polls).
+    pub fn count_requests(&self, path: &str) -> usize {
+        lock(&self.inner.requests).count(path)
+    }
+
+    /// Empties the request log; a fault plan's [`FaultRequest::nth`] starts
+    /// again at 1.
     pub fn clear_requests(&self) {
         lock(&self.inner.requests).clear();
     }
@@ -200,6 +196,39 @@ impl Emulator {
         lock(&self.inner.chaos).clear_faults();
     }
 
+    /// Lets `plan` decide, for each request, whether it gets a [`Fault`]
+    /// instead of its normal answer (`None`: answer normally). It sees the
+    /// method, the path, the `key` the request names and how many requests
+    /// for that path and key arrived so far, this one included; a queued
+    /// fault ([`Emulator::push_fault`]) that matches comes first. The plan
+    /// replaces any earlier one.
+    ///
+    /// ```
+    /// # use dbsecrets_emulator::{Emulator, EmulatorOptions, Fault};
+    /// let emulator = Emulator::new(EmulatorOptions::default());
+    /// // The first two attempts of every put are throttled.
+    /// emulator.set_fault_plan(|r| {
+    ///     (r.path == "/api/2.0/secrets/put" && r.nth <= 2).then(|| Fault::throttled("0"))
+    /// });
+    /// ```
+    pub fn set_fault_plan(
+        &self,
+        plan: impl Fn(&FaultRequest<'_>) -> Option<Fault> + Send + Sync + 'static,
+    ) {
+        lock(&self.inner.chaos).set_plan(Some(Arc::new(plan)));
+    }
+
+    pub fn clear_fault_plan(&self) {
+        lock(&self.inner.chaos).set_plan(None);
+    }
+
+    /// Delays every request whose path starts with `path_prefix` by `delay`
+    /// (after `latency_ms`, before any fault), e.g. to make puts slow;
+    /// `Duration::ZERO` removes the delay.
+    pub fn set_delay_for(&self, path_prefix: &str, delay: Duration) {
+        lock(&self.inner.chaos).set_delay(path_prefix, delay);
+    }
+
     /// Changes `latency_ms` while running.
     pub fn set_latency(&self, latency: Duration) {
         lock(&self.inner.chaos).latency = latency;
@@ -241,8 +270,12 @@ impl Emulator {
         lock(&self.inner.chaos)
     }
 
-    fn record(&self, request: RecordedRequest) {
-        lock(&self.inner.requests).push(request);
+    fn log_arrival(&self, request: RecordedRequest) -> log::Arrival {
+        lock(&self.inner.requests).arrive(request)
+    }
+
+    fn log_answer(&self, seq: u64, status: u16) {
+        lock(&self.inner.requests).answer(seq, status);
     }
 
     fn token_lifetime(&self) -> Duration {

@@ -1,10 +1,11 @@
-//! Chaos options (latency, seeded 503s, throttling) and the scripted fault
-//! plan, as a client sees them.
+//! Chaos options (latency, seeded 503s, throttling), queued faults, the
+//! fault plan and per-path delays, and the request log as an arrivals log,
+//! as a client sees them.
 
 use std::time::{Duration, Instant};
 
 use crate::common::{error, send, Api, TOKEN};
-use dbsecrets_emulator::{EmulatorOptions, Fault};
+use dbsecrets_emulator::{max_in_window, EmulatorOptions, Fault};
 use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
@@ -247,4 +248,149 @@ async fn faults_for_a_path_prefix_wait_for_a_matching_request() {
     emulator.push_fault(Fault::Drop);
     emulator.clear_faults();
     assert_eq!(api.get("scopes/list", &[]).await.0, 200);
+}
+
+const PUT: &str = "/api/2.0/secrets/put";
+
+#[tokio::test]
+async fn a_fault_plan_decides_by_method_path_key_and_attempt() {
+    let api = Api::start();
+    let emulator = api.server.emulator().clone();
+    api.scope("s").await;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let inner = emulator.clone();
+    emulator.set_fault_plan(move |r| {
+        log.lock().unwrap().push((
+            r.method.to_string(),
+            r.path.to_string(),
+            r.key.map(str::to_string),
+            r.nth,
+        ));
+        // A plan may call back into the emulator without a deadlock.
+        assert_eq!(inner.pending_faults(), 0);
+        match (r.path, r.key) {
+            (PUT, Some("broken")) => Some(Fault::error(500, "INTERNAL_ERROR", "disk on fire")),
+            (PUT, Some("busy")) if r.nth <= 2 => Some(Fault::throttled("0")),
+            _ => None,
+        }
+    });
+    let put = |key: &str| json!({"scope": "s", "key": key, "string_value": "v"});
+    let msg = error(api.post("put", put("broken")).await, 500, "INTERNAL_ERROR");
+    assert_eq!(msg, "disk on fire");
+    for _ in 0..2 {
+        let response = api
+            .http
+            .post(api.url("put"))
+            .header("Authorization", TOKEN)
+            .json(&put("busy"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 429);
+        assert_eq!(response.headers()["retry-after"], "0");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error_code"], "REQUEST_LIMIT_EXCEEDED");
+    }
+    assert_eq!(api.post("put", put("busy")).await, (200, json!({})));
+    assert_eq!(api.post("put", put("fine")).await, (200, json!({})));
+    assert!(emulator.secret_bytes("s", "broken").is_none());
+    assert_eq!(emulator.secret_bytes("s", "busy").unwrap(), b"v");
+    // The key of a GET comes from the query, decoded.
+    let r = api.get("get", &[("scope", "s"), ("key", "busy")]).await;
+    assert_eq!(r.0, 200);
+    let seen = seen.lock().unwrap().clone();
+    let attempts: Vec<(&str, Option<&str>, usize)> = seen
+        .iter()
+        .map(|(_, path, key, nth)| (path.as_str(), key.as_deref(), *nth))
+        .collect();
+    assert_eq!(
+        attempts,
+        [
+            (PUT, Some("broken"), 1),
+            (PUT, Some("busy"), 1),
+            (PUT, Some("busy"), 2),
+            (PUT, Some("busy"), 3),
+            (PUT, Some("fine"), 1),
+            ("/api/2.0/secrets/get", Some("busy"), 1),
+        ]
+    );
+    assert!(seen[..5].iter().all(|(method, ..)| method == "POST"));
+    assert_eq!(seen[5].0, "GET");
+
+    // A queued fault that matches comes before the plan; clearing the log
+    // starts the count again; clearing the plan ends it.
+    emulator.push_fault_for(PUT, Fault::json(418, "{}"));
+    assert_eq!(api.post("put", put("broken")).await, (418, json!({})));
+    emulator.clear_requests();
+    emulator.set_fault_plan(|r| (r.nth == 1).then(|| Fault::json(409, "{}")));
+    assert_eq!(api.post("put", put("busy")).await, (409, json!({})));
+    assert_eq!(api.post("put", put("busy")).await, (200, json!({})));
+    emulator.clear_fault_plan();
+    emulator.clear_requests();
+    assert_eq!(api.post("put", put("busy")).await, (200, json!({})));
+}
+
+#[tokio::test]
+async fn a_delay_for_a_path_slows_only_that_path() {
+    let api = Api::start();
+    let emulator = api.server.emulator();
+    api.scope("s").await;
+    emulator.set_delay_for(PUT, Duration::from_millis(300));
+    let started = Instant::now();
+    assert_eq!(api.get("list", &[("scope", "s")]).await.0, 200);
+    assert!(started.elapsed() < Duration::from_millis(300));
+    let started = Instant::now();
+    api.put("s", "k", "v").await;
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    emulator.set_delay_for(PUT, Duration::ZERO);
+    let started = Instant::now();
+    api.put("s", "k", "v").await;
+    assert!(started.elapsed() < Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn the_request_log_records_arrivals_with_their_key_and_time() {
+    let api = Api::start();
+    let emulator = api.server.emulator();
+    api.scope("s").await;
+    emulator.clear_requests();
+    // A slow put is in the log, with status 0, while it is being answered.
+    emulator.set_delay_for(PUT, Duration::from_millis(400));
+    let before = Instant::now();
+    let slow = tokio::spawn({
+        let http = api.http.clone();
+        let url = api.url("put");
+        async move {
+            let body = json!({"scope": "s", "key": "slow", "string_value": "v"});
+            send(http.post(url).header("Authorization", TOKEN).json(&body)).await
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while emulator.count_requests(PUT) == 0 {
+        assert!(Instant::now() < deadline, "the put never arrived");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let in_flight = emulator.requests();
+    assert_eq!(in_flight.len(), 1);
+    assert_eq!(
+        (in_flight[0].key.as_deref(), in_flight[0].status),
+        (Some("slow"), 0)
+    );
+    assert_eq!(slow.await.unwrap(), (200, json!({})));
+    emulator.set_delay_for(PUT, Duration::ZERO);
+    for _ in 0..4 {
+        api.get("get", &[("scope", "s"), ("key", "slow")]).await;
+    }
+    let log = emulator.requests();
+    assert_eq!(log.len(), 5);
+    assert_eq!(log[0].status, 200);
+    assert!(log[0].arrived_at >= before);
+    assert!(log.windows(2).all(|w| w[0].arrived_at <= w[1].arrived_at));
+    assert!(log[1..].iter().all(|r| r.key.as_deref() == Some("slow")));
+    // Four gets came within a second of each other; the put 400 ms before.
+    assert_eq!(max_in_window(&log[1..], Duration::from_secs(1)), 4);
+    assert_eq!(max_in_window(&log, Duration::from_secs(60)), 5);
+    assert_eq!(emulator.count_requests(PUT), 1);
+    assert_eq!(emulator.count_requests("/api/2.0/secrets/get"), 4);
 }
