@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use super::chaos::{Fault, FaultRequest, Verdict, THROTTLED_MESSAGE, UNAVAILABLE_MESSAGE};
 use super::conn::Connection;
+use super::log::{cap_body, truncate, MAX_RECORDED_TEXT};
 use super::secrets_api::{self, endpoint_not_found, error_response, malformed};
 use super::state::{Caller, ErrorCode, ServiceError};
 use super::{oauth, Emulator, RecordedRequest};
@@ -36,7 +37,8 @@ async fn handle(State(emulator): State<Emulator>, request: Request) -> Response 
     let arrived_at = Instant::now();
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await;
-    let record = recorded(&parts, bytes.as_ref().ok(), arrived_at);
+    let body_limit = emulator.inner.recorded_body_bytes;
+    let record = recorded(&parts, bytes.as_ref().ok(), arrived_at, body_limit);
     let key = record.key.clone();
     let arrival = emulator.log_arrival(record);
     let request = FaultRequest {
@@ -233,26 +235,42 @@ pub(super) fn raw_response(
 }
 
 /// The log entry for a request on arrival; its status comes once answered.
-fn recorded(parts: &Parts, body: Option<&Bytes>, arrived_at: Instant) -> RecordedRequest {
+/// Every text is cut to [`MAX_RECORDED_TEXT`] and the body to `body_limit`.
+fn recorded(
+    parts: &Parts,
+    body: Option<&Bytes>,
+    arrived_at: Instant,
+    body_limit: usize,
+) -> RecordedRequest {
+    let text = |s: &str| truncate(s.to_string(), MAX_RECORDED_TEXT);
     let header = |name: header::HeaderName| {
         parts
             .headers
             .get(name)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .map(|v| text(&String::from_utf8_lossy(v.as_bytes())))
     };
     let body: Option<Value> = body.filter(|b| !b.is_empty()).map(|b| {
         serde_json::from_slice(b)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(b).into_owned()))
     });
+    let key = request_key(&parts.uri, body.as_ref()).map(|k| text(&k));
+    let (body, body_truncated) = match body {
+        Some(body) => {
+            let (body, truncated) = cap_body(body, body_limit);
+            (Some(body), truncated)
+        }
+        None => (None, false),
+    };
     RecordedRequest {
-        method: parts.method.as_str().to_string(),
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().map(str::to_string),
-        key: request_key(&parts.uri, body.as_ref()),
+        method: text(parts.method.as_str()),
+        path: text(parts.uri.path()),
+        query: parts.uri.query().map(text),
+        key,
         authorization: header(header::AUTHORIZATION),
         content_type: header(header::CONTENT_TYPE),
         user_agent: header(header::USER_AGENT),
         body,
+        body_truncated,
         status: 0,
         arrived_at,
     }

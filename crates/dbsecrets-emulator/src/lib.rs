@@ -42,8 +42,11 @@ use std::time::{Duration, Instant};
 
 pub use chaos::{Fault, FaultRequest};
 pub use cli::EmulatorArgs;
-pub use log::{max_in_window, RecordedRequest};
-pub use options::{EmulatorOptions, GetMode, DEFAULT_SEED};
+pub use log::{max_in_window, RecordedRequest, MAX_RECORDED_BODY_BYTES_TOTAL, MAX_RECORDED_TEXT};
+pub use options::{
+    EmulatorOptions, GetMode, DEFAULT_RECORDED_BODY_BYTES, DEFAULT_REQUEST_LOG_CAPACITY,
+    DEFAULT_SEED,
+};
 pub use principals::{
     EmulatorConfig, FederationConfig, GroupConfig, OAuthClientConfig, PrincipalConfig,
     PrincipalKind,
@@ -60,6 +63,7 @@ pub struct Emulator {
 struct Inner {
     store: Mutex<state::Store>,
     requests: Mutex<log::RequestLog>,
+    recorded_body_bytes: usize,
     get_mode: Mutex<GetMode>,
     directory: principals::Directory,
     /// OAuth access token → (principal, expiry).
@@ -113,7 +117,11 @@ impl Emulator {
         );
         let inner = Inner {
             store: Mutex::new(store),
-            requests: Mutex::new(log::RequestLog::default()),
+            requests: Mutex::new(log::RequestLog::new(
+                opts.request_log_capacity,
+                MAX_RECORDED_BODY_BYTES_TOTAL,
+            )),
+            recorded_body_bytes: opts.recorded_body_bytes,
             get_mode: Mutex::new(opts.get_mode),
             directory,
             issued: Mutex::new(HashMap::new()),
@@ -135,8 +143,8 @@ impl Emulator {
         handlers::router(self.clone())
     }
 
-    /// Every request received so far, in arrival order, including those
-    /// still being answered (status 0).
+    /// The most recent requests (see [`EmulatorOptions::request_log_capacity`]),
+    /// in arrival order, including those still being answered (status 0).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.inner.requests).entries()
     }

@@ -1,12 +1,29 @@
-//! The request log: every request the emulator received, recorded when it
-//! arrives and completed when it is answered, for tests to assert on (what
-//! was sent, in what order, how fast) and for the fault plan to count with.
+//! The request log: the most recent requests the emulator received,
+//! recorded when they arrive and completed when they are answered, for tests
+//! to assert on (what was sent, in what order, how fast) and for the fault
+//! plan to count with.
+//!
+//! It is bounded, since an emulator may run for long on a shared machine and
+//! anyone who can reach it can send requests: it keeps the most recent
+//! [`crate::EmulatorOptions::request_log_capacity`] requests, each body cut
+//! to [`crate::EmulatorOptions::recorded_body_bytes`], each header, path,
+//! query and key to [`MAX_RECORDED_TEXT`] bytes, and at most
+//! [`MAX_RECORDED_BODY_BYTES_TOTAL`] of bodies in all (older requests go
+//! first). Nothing else the emulator keeps grows with requests.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::Value;
+
+/// The most bytes of a recorded header, path, query or key (longer ones are
+/// cut at a character boundary).
+pub const MAX_RECORDED_TEXT: usize = 2048;
+
+/// The most bytes of bodies the whole log holds; beyond it the oldest
+/// requests are forgotten even before the log is full.
+pub const MAX_RECORDED_BODY_BYTES_TOTAL: usize = 64 * 1024 * 1024;
 
 /// One request as the emulator received it, for tests to assert on.
 /// It holds tokens and secret values: it stays in memory and is never printed.
@@ -23,8 +40,11 @@ pub struct RecordedRequest {
     pub content_type: Option<String>,
     pub user_agent: Option<String>,
     /// The body parsed as JSON, or as a JSON string holding the raw text when
-    /// it was not JSON; `None` when the body was empty.
+    /// it was not JSON; `None` when the body was empty. A body longer than
+    /// the log's limit is a JSON string holding its first bytes (as JSON
+    /// text if it was JSON), and `body_truncated` is set.
     pub body: Option<Value>,
+    pub body_truncated: bool,
     /// The answer's status; 0 while the request is still being answered, or
     /// when the connection was dropped without an answer.
     pub status: u16,
@@ -33,13 +53,17 @@ pub struct RecordedRequest {
     pub arrived_at: Instant,
 }
 
-/// The log itself. Each entry gets a sequence number at arrival, so its
-/// answer can find it again even after older entries were cleared.
-#[derive(Default)]
+/// The log itself, a ring. Each entry gets a sequence number at arrival, so
+/// its answer can find it again even after older entries went.
 pub(crate) struct RequestLog {
-    entries: VecDeque<RecordedRequest>,
+    /// Each request with the size of its recorded body.
+    entries: VecDeque<(usize, RecordedRequest)>,
     /// The sequence number of `entries[0]`.
     first: u64,
+    capacity: usize,
+    /// The most bytes of bodies all entries may hold together.
+    body_budget: usize,
+    body_bytes: usize,
 }
 
 /// Where a new entry went, and how many requests for the same path and key
@@ -50,15 +74,35 @@ pub(crate) struct Arrival {
 }
 
 impl RequestLog {
-    /// Records a request on arrival.
+    pub(crate) fn new(capacity: usize, body_budget: usize) -> Self {
+        Self {
+            entries: VecDeque::new(),
+            first: 0,
+            capacity,
+            body_budget,
+            body_bytes: 0,
+        }
+    }
+
+    /// Records a request on arrival, forgetting the oldest ones beyond the
+    /// capacity or the bodies' total.
     pub(crate) fn arrive(&mut self, request: RecordedRequest) -> Arrival {
         let nth = 1 + self
             .entries
             .iter()
-            .filter(|r| r.path == request.path && r.key == request.key)
+            .filter(|(_, r)| r.path == request.path && r.key == request.key)
             .count();
         let seq = self.first + self.entries.len() as u64;
-        self.entries.push_back(request);
+        let size = body_size(request.body.as_ref());
+        self.entries.push_back((size, request));
+        self.body_bytes += size;
+        while self.entries.len() > self.capacity || self.body_bytes > self.body_budget {
+            let Some((size, _)) = self.entries.pop_front() else {
+                break;
+            };
+            self.body_bytes -= size;
+            self.first += 1;
+        }
         Arrival { seq, nth }
     }
 
@@ -71,23 +115,62 @@ impl RequestLog {
             .ok()
             .and_then(|i| self.entries.get_mut(i))
         {
-            entry.status = status;
+            entry.1.status = status;
         }
     }
 
     pub(crate) fn entries(&self) -> Vec<RecordedRequest> {
-        self.entries.iter().cloned().collect()
+        self.entries.iter().map(|(_, r)| r.clone()).collect()
     }
 
     /// Requests to exactly `path` so far, answered or not.
     pub(crate) fn count(&self, path: &str) -> usize {
-        self.entries.iter().filter(|r| r.path == path).count()
+        self.entries.iter().filter(|(_, r)| r.path == path).count()
     }
 
     pub(crate) fn clear(&mut self) {
         self.first += self.entries.len() as u64;
         self.entries.clear();
+        self.body_bytes = 0;
     }
+}
+
+/// The bytes a recorded body holds (its text, or its JSON text).
+fn body_size(body: Option<&Value>) -> usize {
+    match body {
+        None => 0,
+        Some(Value::String(text)) => text.len(),
+        Some(value) => value.to_string().len(),
+    }
+}
+
+/// A body for the log, and whether it was cut: a body longer than `limit`
+/// becomes a string of its first bytes.
+pub(crate) fn cap_body(body: Value, limit: usize) -> (Value, bool) {
+    let text = match body {
+        Value::String(text) if text.len() > limit => text,
+        Value::String(_) => return (body, false),
+        value => {
+            let text = value.to_string();
+            if text.len() <= limit {
+                return (value, false);
+            }
+            text
+        }
+    };
+    (Value::String(truncate(text, limit)), true)
+}
+
+/// `text` cut to at most `limit` bytes, at a character boundary.
+pub(crate) fn truncate(mut text: String, limit: usize) -> String {
+    if text.len() > limit {
+        let mut end = limit;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
 }
 
 /// The most requests that arrived within any span of `window`: the peak
@@ -120,6 +203,7 @@ mod tests {
             content_type: None,
             user_agent: None,
             body: None,
+            body_truncated: false,
             status: 0,
             arrived_at,
         }
@@ -128,7 +212,7 @@ mod tests {
     #[test]
     fn arrivals_count_per_path_and_key_and_answers_find_their_entry() {
         let now = Instant::now();
-        let mut log = RequestLog::default();
+        let mut log = RequestLog::new(100, 1000);
         let a = log.arrive(request("/p", Some("k"), now));
         let b = log.arrive(request("/p", Some("other"), now));
         let c = log.arrive(request("/p", Some("k"), now));
@@ -144,6 +228,51 @@ mod tests {
         assert_eq!((e.nth, e.seq), (1, 4));
         log.answer(e.seq, 201);
         assert_eq!(log.entries()[0].status, 201);
+    }
+
+    #[test]
+    fn the_log_is_a_ring_of_the_most_recent_requests() {
+        let now = Instant::now();
+        let mut log = RequestLog::new(3, 1000);
+        let seqs: Vec<u64> = (0..5)
+            .map(|i| log.arrive(request(&format!("/{i}"), None, now)).seq)
+            .collect();
+        let paths: Vec<String> = log.entries().into_iter().map(|r| r.path).collect();
+        assert_eq!(paths, ["/2", "/3", "/4"]);
+        // The answer of a forgotten request changes nothing.
+        log.answer(seqs[1], 500);
+        log.answer(seqs[2], 200);
+        let statuses: Vec<u16> = log.entries().iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [200, 0, 0]);
+        let mut none = RequestLog::new(0, 1000);
+        let a = none.arrive(request("/p", None, now));
+        assert_eq!((a.nth, none.entries().len()), (1, 0));
+        none.answer(a.seq, 200);
+    }
+
+    #[test]
+    fn bodies_are_capped_in_size_and_in_total() {
+        let big = "x".repeat(100);
+        assert_eq!(
+            cap_body(Value::String(big.clone()), 100),
+            (Value::String(big), false)
+        );
+        let (cut, truncated) = cap_body(serde_json::json!({"scope": "y".repeat(100)}), 12);
+        assert_eq!(
+            (cut, truncated),
+            (Value::String(r#"{"scope":"yy"#.into()), true)
+        );
+        assert_eq!(truncate("aé".to_string(), 2), "a");
+        let now = Instant::now();
+        let mut log = RequestLog::new(1000, 100);
+        let body = "z".repeat(26);
+        for i in 0..8 {
+            let mut r = request(&format!("/{i}"), None, now);
+            r.body = Some(Value::String(body.clone()));
+            log.arrive(r);
+        }
+        let paths: Vec<String> = log.entries().into_iter().map(|r| r.path).collect();
+        assert_eq!(paths, ["/5", "/6", "/7"]);
     }
 
     #[test]

@@ -59,6 +59,12 @@ pub struct EmulatorOptions {
     pub throttle_rps: Option<u32>,
     /// `Retry-After` (seconds) on chaos 429s and 503s.
     pub retry_after_secs: u64,
+    /// How many of the most recent requests [`crate::Emulator::requests`]
+    /// keeps; older ones are forgotten (0 keeps none).
+    pub request_log_capacity: usize,
+    /// The most bytes of a body the request log keeps; a longer one is cut
+    /// and marked [`crate::RecordedRequest::body_truncated`].
+    pub recorded_body_bytes: usize,
 }
 
 impl Default for EmulatorOptions {
@@ -81,12 +87,21 @@ impl Default for EmulatorOptions {
             seed: DEFAULT_SEED,
             throttle_rps: None,
             retry_after_secs: 1,
+            request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+            recorded_body_bytes: DEFAULT_RECORDED_BODY_BYTES,
         }
     }
 }
 
 /// `--seed`'s default, so that runs repeat unless asked otherwise.
 pub const DEFAULT_SEED: u64 = 1;
+
+/// [`EmulatorOptions::request_log_capacity`]'s default.
+pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 10_000;
+
+/// [`EmulatorOptions::recorded_body_bytes`]'s default (64 KiB): with the
+/// default capacity, the request log holds at most about 640 MiB of bodies.
+pub const DEFAULT_RECORDED_BODY_BYTES: usize = 64 * 1024;
 
 /// Tokens and secrets stay out of `{:?}`: only their counts show.
 impl std::fmt::Debug for EmulatorOptions {
@@ -109,6 +124,8 @@ impl std::fmt::Debug for EmulatorOptions {
             .field("seed", &self.seed)
             .field("throttle_rps", &self.throttle_rps)
             .field("retry_after_secs", &self.retry_after_secs)
+            .field("request_log_capacity", &self.request_log_capacity)
+            .field("recorded_body_bytes", &self.recorded_body_bytes)
             .finish()
     }
 }

@@ -212,3 +212,51 @@ async fn drop_stops_the_server_promptly() {
     );
     assert!(http.get(&list).send().await.is_err());
 }
+
+#[tokio::test]
+async fn the_request_log_keeps_the_most_recent_requests_with_capped_bodies() {
+    let api = Api::with(EmulatorOptions {
+        tokens: vec![("the-token".into(), "admin@example.com".into())],
+        request_log_capacity: 3,
+        recorded_body_bytes: 1000,
+        ..EmulatorOptions::default()
+    });
+    let emulator = api.server.emulator();
+    // A flood of unauthenticated requests with big bodies costs at most the
+    // ring: three entries, each body cut to 1000 bytes.
+    let junk = "j".repeat(200_000);
+    for i in 0..10 {
+        let request = api
+            .http
+            .post(format!("{}?n={i}", api.url("scopes/create")))
+            .header("Authorization", "Bearer wrong")
+            .body(junk.clone());
+        error(send(request).await, 401, "UNAUTHENTICATED");
+    }
+    let log = emulator.requests();
+    let queries: Vec<Option<&str>> = log.iter().map(|r| r.query.as_deref()).collect();
+    assert_eq!(queries, [Some("n=7"), Some("n=8"), Some("n=9")]);
+    for r in &log {
+        assert_eq!(r.status, 401);
+        assert!(r.body_truncated);
+        assert_eq!(r.body, Some(json!("j".repeat(1000))));
+    }
+    // A short body is kept whole, and a long JSON body is cut as JSON text.
+    let r = api
+        .post_as("the-token", "scopes/create", json!({"scope": "s"}))
+        .await;
+    assert_eq!(r, (200, json!({})));
+    let long = json!({"scope": "x".repeat(2000)});
+    let r = api.post_as("the-token", "scopes/create", long).await;
+    error(r, 400, "INVALID_PARAMETER_VALUE");
+    let log = emulator.requests();
+    assert_eq!(log.len(), 3);
+    assert_eq!(
+        (&log[1].body, log[1].body_truncated),
+        (&Some(json!({"scope": "s"})), false)
+    );
+    let cut = log[2].body.as_ref().unwrap().as_str().unwrap();
+    assert!(log[2].body_truncated);
+    assert_eq!(cut.len(), 1000);
+    assert!(cut.starts_with(r#"{"scope":"xxx"#), "{cut}");
+}
