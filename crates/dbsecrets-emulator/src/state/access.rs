@@ -1,5 +1,5 @@
 //! The secret-scope access model: the READ/WRITE/MANAGE levels, who is
-//! calling, and which level each action on a scope needs. [`authorize`] is
+//! calling, and which level each action on a scope needs. `authorize` is
 //! the single place where ACLs are enforced.
 
 use std::collections::{BTreeMap, BTreeSet};
