@@ -10,17 +10,15 @@
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine as _;
-use serde_json::Value;
 
 use super::chaos::{Fault, FaultRequest, Verdict, THROTTLED_MESSAGE, UNAVAILABLE_MESSAGE};
 use super::conn::Connection;
-use super::log::{cap_body, truncate, MAX_RECORDED_TEXT};
 use super::secrets_api::{self, endpoint_not_found, error_response, malformed};
 use super::state::{Caller, ErrorCode, ServiceError};
 use super::{oauth, Emulator, RecordedRequest};
@@ -37,8 +35,13 @@ async fn handle(State(emulator): State<Emulator>, request: Request) -> Response 
     let arrived_at = Instant::now();
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await;
-    let body_limit = emulator.inner.recorded_body_bytes;
-    let record = recorded(&parts, bytes.as_ref().ok(), arrived_at, body_limit);
+    let record = RecordedRequest::on_arrival(
+        &parts,
+        bytes.as_ref().ok(),
+        arrived_at,
+        emulator.inner.recorded_body_bytes,
+        &emulator.inner.redactor,
+    );
     let key = record.key.clone();
     let arrival = emulator.log_arrival(record);
     let request = FaultRequest {
@@ -49,7 +52,7 @@ async fn handle(State(emulator): State<Emulator>, request: Request) -> Response 
     };
     let answer = answer(&emulator, &parts, &request, bytes).await;
     let status = answer.response.as_ref().map_or(0, |r| r.status().as_u16());
-    emulator.log_answer(arrival.seq, status);
+    emulator.log_answer(arrival.seq, status, answer.principal.clone());
     if emulator.inner.verbose {
         // Path and principal only: the query string may hold scope and key
         // names, and nothing from headers or bodies is ever printed.
@@ -232,62 +235,6 @@ pub(super) fn raw_response(
         headers.insert(header::RETRY_AFTER, value);
     }
     response
-}
-
-/// The log entry for a request on arrival; its status comes once answered.
-/// Every text is cut to [`MAX_RECORDED_TEXT`] and the body to `body_limit`.
-fn recorded(
-    parts: &Parts,
-    body: Option<&Bytes>,
-    arrived_at: Instant,
-    body_limit: usize,
-) -> RecordedRequest {
-    let text = |s: &str| truncate(s.to_string(), MAX_RECORDED_TEXT);
-    let header = |name: header::HeaderName| {
-        parts
-            .headers
-            .get(name)
-            .map(|v| text(&String::from_utf8_lossy(v.as_bytes())))
-    };
-    let body: Option<Value> = body.filter(|b| !b.is_empty()).map(|b| {
-        serde_json::from_slice(b)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(b).into_owned()))
-    });
-    let key = request_key(&parts.uri, body.as_ref()).map(|k| text(&k));
-    let (body, body_truncated) = match body {
-        Some(body) => {
-            let (body, truncated) = cap_body(body, body_limit);
-            (Some(body), truncated)
-        }
-        None => (None, false),
-    };
-    RecordedRequest {
-        method: text(parts.method.as_str()),
-        path: text(parts.uri.path()),
-        query: parts.uri.query().map(text),
-        key,
-        authorization: header(header::AUTHORIZATION),
-        content_type: header(header::CONTENT_TYPE),
-        user_agent: header(header::USER_AGENT),
-        body,
-        body_truncated,
-        status: 0,
-        arrived_at,
-    }
-}
-
-/// The `key` a request names: its JSON body's `key` string, else the
-/// query's first `key` (form-decoded).
-fn request_key(uri: &Uri, body: Option<&Value>) -> Option<String> {
-    if let Some(key) = body.and_then(|b| b.get("key")).and_then(Value::as_str) {
-        return Some(key.to_string());
-    }
-    uri.query()?;
-    let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri).ok()?;
-    pairs
-        .into_iter()
-        .find(|(name, _)| name == "key")
-        .map(|(_, v)| v)
 }
 
 const MISSING_CREDENTIALS: &str = "Missing or invalid authorization header";

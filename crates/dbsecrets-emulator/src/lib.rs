@@ -25,12 +25,14 @@
 mod chaos;
 mod cli;
 mod conn;
+mod form;
 mod handlers;
 mod log;
 mod oauth;
 mod options;
 mod persist;
 mod principals;
+mod redact;
 mod secrets_api;
 mod server;
 pub mod state;
@@ -42,7 +44,10 @@ use std::time::{Duration, Instant};
 
 pub use chaos::{Fault, FaultRequest};
 pub use cli::EmulatorArgs;
-pub use log::{max_in_window, RecordedRequest, MAX_RECORDED_BODY_BYTES_TOTAL, MAX_RECORDED_TEXT};
+pub use log::{
+    max_in_window, RecordedAuthorization, RecordedRequest, MAX_RECORDED_BODY_BYTES_TOTAL,
+    MAX_RECORDED_TEXT, SECRET_FIELDS,
+};
 pub use options::{
     EmulatorOptions, GetMode, DEFAULT_RECORDED_BODY_BYTES, DEFAULT_REQUEST_LOG_CAPACITY,
     DEFAULT_SEED,
@@ -64,6 +69,8 @@ struct Inner {
     store: Mutex<state::Store>,
     requests: Mutex<log::RequestLog>,
     recorded_body_bytes: usize,
+    /// The request log's fingerprint keys.
+    redactor: Arc<redact::Redactor>,
     get_mode: Mutex<GetMode>,
     directory: principals::Directory,
     /// OAuth access token → (principal, expiry).
@@ -122,6 +129,7 @@ impl Emulator {
                 MAX_RECORDED_BODY_BYTES_TOTAL,
             )),
             recorded_body_bytes: opts.recorded_body_bytes,
+            redactor: Arc::new(redact::Redactor::new()),
             get_mode: Mutex::new(opts.get_mode),
             directory,
             issued: Mutex::new(HashMap::new()),
@@ -153,6 +161,13 @@ impl Emulator {
     /// not (cheaper than [`Emulator::requests`] for a test that polls).
     pub fn count_requests(&self, path: &str) -> usize {
         lock(&self.inner.requests).count(path)
+    }
+
+    /// The marker the request log keeps in place of the secret `value`
+    /// (see [`RecordedRequest`]), for comparing a recorded body:
+    /// `json!({"scope": "s", "key": "k", "string_value": emulator.redacted("v")})`.
+    pub fn redacted(&self, value: &str) -> String {
+        self.inner.redactor.marker(value.as_bytes())
     }
 
     /// Empties the request log; a fault plan's [`FaultRequest::nth`] starts
@@ -282,8 +297,8 @@ impl Emulator {
         lock(&self.inner.requests).arrive(request)
     }
 
-    fn log_answer(&self, seq: u64, status: u16) {
-        lock(&self.inner.requests).answer(seq, status);
+    fn log_answer(&self, seq: u64, status: u16, principal: Option<String>) {
+        lock(&self.inner.requests).answer(seq, status, principal);
     }
 
     fn token_lifetime(&self) -> Duration {

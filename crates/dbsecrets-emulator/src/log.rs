@@ -12,10 +12,19 @@
 //! first). Nothing else the emulator keeps grows with requests.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::Value;
+
+use axum::body::Bytes;
+use axum::http::request::Parts;
+use axum::http::{header, Uri};
+
+use super::form;
+pub use super::redact::SECRET_FIELDS;
+use super::redact::{is_secret, recorded_field, Fingerprint, Redactor};
 
 /// The most bytes of a recorded header, path, query or key (longer ones are
 /// cut at a character boundary).
@@ -26,23 +35,49 @@ pub const MAX_RECORDED_TEXT: usize = 2048;
 pub const MAX_RECORDED_BODY_BYTES_TOTAL: usize = 64 * 1024 * 1024;
 
 /// One request as the emulator received it, for tests to assert on.
-/// It holds tokens and secret values: it stays in memory and is never printed.
+///
+/// # What it keeps, and what it does not
+/// No credential and no secret value is kept in clear, so the log is safe
+/// to keep on a shared machine and to print in a failing test:
+///
+/// - the `Authorization` header is a [`RecordedAuthorization`]: its scheme,
+///   and a keyed fingerprint that [`RecordedAuthorization::matches`] checks
+///   a candidate against; [`RecordedRequest::principal`] says who it
+///   authenticated as;
+/// - in the body (JSON at any depth, or a form) and the query, the value of
+///   every field named in [`SECRET_FIELDS`] (`string_value`, `bytes_value`,
+///   `value`, `client_secret`, `subject_token`, `password`, `token`) is
+///   replaced by a marker, `<redacted:LEN:FINGERPRINT>` (its length in bytes
+///   and a keyed 128-bit fingerprint; a form value's decoded bytes, a JSON
+///   string's bytes, another JSON value's text). The marker of a candidate
+///   is [`crate::Emulator::redacted`], so a test can still compare a whole
+///   body, or ask [`RecordedRequest::value_matches`]. A body that is neither
+///   JSON nor a form but mentions a secret field name (broken JSON, say)
+///   becomes one marker for the whole text.
+///
+/// The fingerprint keys are random per emulator and never leave its
+/// memory: markers from two emulators differ, and a copy of the log alone
+/// cannot be used to test guesses.
 #[derive(Clone, Debug, Serialize)]
 pub struct RecordedRequest {
     pub method: String,
     pub path: String,
-    /// The raw query string, still percent-encoded.
+    /// The query string, still percent-encoded (secret fields redacted).
     pub query: Option<String>,
     /// The `key` parameter: the JSON body's `key` string, else the query's
     /// (decoded). What a fault plan sees as [`crate::FaultRequest::key`].
     pub key: Option<String>,
-    pub authorization: Option<String>,
+    pub authorization: Option<RecordedAuthorization>,
+    /// Who the request authenticated as (for a token request, the principal
+    /// a token was issued for); `None` while unanswered or when it did not
+    /// authenticate.
+    pub principal: Option<String>,
     pub content_type: Option<String>,
     pub user_agent: Option<String>,
     /// The body parsed as JSON, or as a JSON string holding the raw text when
-    /// it was not JSON; `None` when the body was empty. A body longer than
-    /// the log's limit is a JSON string holding its first bytes (as JSON
-    /// text if it was JSON), and `body_truncated` is set.
+    /// it was not JSON, secret fields redacted; `None` when the body was
+    /// empty. A body longer than the log's limit is a JSON string holding its
+    /// first bytes (as JSON text if it was JSON), and `body_truncated` is set.
     pub body: Option<Value>,
     pub body_truncated: bool,
     /// The answer's status; 0 while the request is still being answered, or
@@ -51,6 +86,188 @@ pub struct RecordedRequest {
     /// When the request arrived (before latency, delays and faults).
     #[serde(skip)]
     pub arrived_at: Instant,
+    #[serde(skip)]
+    redactor: Arc<Redactor>,
+}
+
+impl RecordedRequest {
+    /// Whether the body's field `field` (top level of a JSON object, or of a
+    /// form) was sent as `candidate`. Works for redacted secret fields and
+    /// plain string fields alike.
+    pub fn value_matches(&self, field: &str, candidate: &str) -> bool {
+        let Some(recorded) = self.body.as_ref().and_then(|b| recorded_field(b, field)) else {
+            return false;
+        };
+        if is_secret(field) {
+            recorded == self.redactor.marker(candidate.as_bytes())
+        } else {
+            recorded == candidate
+        }
+    }
+}
+
+impl RecordedRequest {
+    /// The log entry for a request on arrival; its status and principal
+    /// come once answered. Every text is cut to [`MAX_RECORDED_TEXT`] and
+    /// the body, once redacted, to `body_limit`.
+    pub(crate) fn on_arrival(
+        parts: &Parts,
+        body: Option<&Bytes>,
+        arrived_at: Instant,
+        body_limit: usize,
+        redactor: &Arc<Redactor>,
+    ) -> Self {
+        let text = |s: &str| truncate(s.to_string(), MAX_RECORDED_TEXT);
+        let header = |name: header::HeaderName| {
+            parts
+                .headers
+                .get(name)
+                .map(|v| text(&String::from_utf8_lossy(v.as_bytes())))
+        };
+        let content_type = header(header::CONTENT_TYPE);
+        let body = body.and_then(|b| redactor.body(b, content_type.as_deref()));
+        let key = request_key(&parts.uri, body.as_ref()).map(|k| text(&k));
+        let (body, body_truncated) = match body {
+            Some(body) => {
+                let (body, truncated) = cap_body(body, body_limit);
+                (Some(body), truncated)
+            }
+            None => (None, false),
+        };
+        let authorization = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .map(|v| RecordedAuthorization::new(v.as_bytes(), redactor.clone()));
+        Self {
+            method: text(parts.method.as_str()),
+            path: text(parts.uri.path()),
+            query: parts.uri.query().map(|q| text(&redactor.form(q))),
+            key,
+            authorization,
+            principal: None,
+            content_type,
+            user_agent: header(header::USER_AGENT),
+            body,
+            body_truncated,
+            status: 0,
+            arrived_at,
+            redactor: redactor.clone(),
+        }
+    }
+}
+
+/// The `key` a request names: its JSON body's `key` string, else the
+/// query's first `key` (form-decoded).
+fn request_key(uri: &Uri, body: Option<&Value>) -> Option<String> {
+    if let Some(key) = body.and_then(|b| b.get("key")).and_then(Value::as_str) {
+        return Some(key.to_string());
+    }
+    let query = uri.query()?;
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(name, _)| form::decode(name).as_deref() == Some("key"))
+        .and_then(|(_, value)| form::decode(value))
+}
+
+/// A recorded `Authorization` header: its scheme and a keyed fingerprint of
+/// the whole value, never the credential. Compares equal to the `&str` it
+/// matches, so `assert_eq!(request.authorization.unwrap(), "Bearer t")`
+/// reads as before; it shows as `SCHEME <redacted:LEN:FINGERPRINT>`.
+#[derive(Clone)]
+pub struct RecordedAuthorization {
+    /// `Bearer`, `Basic`, … as sent; empty when the header is not of the
+    /// form `SCHEME credential` (it may then be a bare credential).
+    pub scheme: String,
+    fingerprint: Fingerprint,
+    redactor: Arc<Redactor>,
+}
+
+impl RecordedAuthorization {
+    pub(crate) fn new(value: &[u8], redactor: Arc<Redactor>) -> Self {
+        Self {
+            scheme: scheme(value),
+            fingerprint: redactor.fingerprint(value),
+            redactor,
+        }
+    }
+
+    /// Whether the header was exactly `candidate` (scheme included), by
+    /// comparing keyed fingerprints in constant time.
+    pub fn matches(&self, candidate: &str) -> bool {
+        let other = self.redactor.fingerprint(candidate.as_bytes());
+        self.fingerprint.matches(&other)
+    }
+}
+
+/// The scheme of an `Authorization` value: a short word followed by
+/// whitespace and more; anything else might be a bare credential.
+fn scheme(value: &[u8]) -> String {
+    let text = String::from_utf8_lossy(value);
+    match text
+        .trim_start()
+        .split_once(|c: char| c.is_ascii_whitespace())
+    {
+        Some((word, _))
+            if (1..=20).contains(&word.len())
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            word.to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+impl std::fmt::Display for RecordedAuthorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.scheme.is_empty() {
+            f.write_str(&self.fingerprint.marker())
+        } else {
+            write!(f, "{} {}", self.scheme, self.fingerprint.marker())
+        }
+    }
+}
+
+impl std::fmt::Debug for RecordedAuthorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl Serialize for RecordedAuthorization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Two recorded headers of the same emulator are equal when they were the
+/// same value.
+impl PartialEq for RecordedAuthorization {
+    fn eq(&self, other: &Self) -> bool {
+        self.scheme == other.scheme && self.fingerprint.matches(&other.fingerprint)
+    }
+}
+
+impl Eq for RecordedAuthorization {}
+
+impl PartialEq<str> for RecordedAuthorization {
+    fn eq(&self, other: &str) -> bool {
+        self.matches(other)
+    }
+}
+
+impl PartialEq<&str> for RecordedAuthorization {
+    fn eq(&self, other: &&str) -> bool {
+        self.matches(other)
+    }
+}
+
+impl PartialEq<String> for RecordedAuthorization {
+    fn eq(&self, other: &String) -> bool {
+        self.matches(other)
+    }
 }
 
 /// The log itself, a ring. Each entry gets a sequence number at arrival, so
@@ -106,8 +323,9 @@ impl RequestLog {
         Arrival { seq, nth }
     }
 
-    /// Fills in the answer's status, if the entry is still there.
-    pub(crate) fn answer(&mut self, seq: u64, status: u16) {
+    /// Fills in the answer's status and who made the request, if the entry
+    /// is still there.
+    pub(crate) fn answer(&mut self, seq: u64, status: u16, principal: Option<String>) {
         let Some(index) = seq.checked_sub(self.first) else {
             return;
         };
@@ -116,6 +334,7 @@ impl RequestLog {
             .and_then(|i| self.entries.get_mut(i))
         {
             entry.1.status = status;
+            entry.1.principal = principal;
         }
     }
 
@@ -200,12 +419,14 @@ mod tests {
             query: None,
             key: key.map(str::to_string),
             authorization: None,
+            principal: None,
             content_type: None,
             user_agent: None,
             body: None,
             body_truncated: false,
             status: 0,
             arrived_at,
+            redactor: Arc::new(Redactor::new()),
         }
     }
 
@@ -218,15 +439,15 @@ mod tests {
         let c = log.arrive(request("/p", Some("k"), now));
         let d = log.arrive(request("/q", Some("k"), now));
         assert_eq!((a.nth, b.nth, c.nth, d.nth), (1, 1, 2, 1));
-        log.answer(c.seq, 429);
+        log.answer(c.seq, 429, None);
         assert_eq!(log.entries()[2].status, 429);
         assert_eq!(log.count("/p"), 3);
         log.clear();
         // An answer after a clear finds nothing and changes nothing.
-        log.answer(d.seq, 200);
+        log.answer(d.seq, 200, None);
         let e = log.arrive(request("/p", Some("k"), now));
         assert_eq!((e.nth, e.seq), (1, 4));
-        log.answer(e.seq, 201);
+        log.answer(e.seq, 201, None);
         assert_eq!(log.entries()[0].status, 201);
     }
 
@@ -240,14 +461,14 @@ mod tests {
         let paths: Vec<String> = log.entries().into_iter().map(|r| r.path).collect();
         assert_eq!(paths, ["/2", "/3", "/4"]);
         // The answer of a forgotten request changes nothing.
-        log.answer(seqs[1], 500);
-        log.answer(seqs[2], 200);
+        log.answer(seqs[1], 500, None);
+        log.answer(seqs[2], 200, None);
         let statuses: Vec<u16> = log.entries().iter().map(|r| r.status).collect();
         assert_eq!(statuses, [200, 0, 0]);
         let mut none = RequestLog::new(0, 1000);
         let a = none.arrive(request("/p", None, now));
         assert_eq!((a.nth, none.entries().len()), (1, 0));
-        none.answer(a.seq, 200);
+        none.answer(a.seq, 200, None);
     }
 
     #[test]

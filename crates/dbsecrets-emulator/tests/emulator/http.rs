@@ -132,7 +132,12 @@ async fn request_log_records_every_request() {
         ("POST", "/api/2.0/secrets/scopes/create")
     );
     assert_eq!(create.query, None);
-    assert_eq!(create.authorization.as_deref(), Some(TOKEN));
+    let authorization = create.authorization.as_ref().unwrap();
+    assert_eq!(authorization, TOKEN);
+    assert_eq!(authorization.scheme, "Bearer");
+    assert!(!authorization.matches("Bearer another-token"));
+    assert_eq!(create.principal.as_deref(), Some("admin@example.com"));
+    assert_eq!(create.key, None);
     assert_eq!(create.content_type.as_deref(), Some("application/json"));
     assert_eq!(create.body, Some(json!({"scope": "s"})));
     assert_eq!(create.status, 200);
@@ -143,10 +148,12 @@ async fn request_log_records_every_request() {
         ("GET", "/api/2.0/secrets/get")
     );
     assert_eq!(get.query.as_deref(), Some("scope=s&key=a+b"));
+    assert_eq!(get.key.as_deref(), Some("a b"));
     assert_eq!((get.body.clone(), get.status), (None, 400));
 
     let anonymous = &log[2];
     assert_eq!(anonymous.authorization, None);
+    assert_eq!(anonymous.principal, None);
     assert_eq!(anonymous.user_agent.as_deref(), Some("probe/1"));
     assert_eq!(anonymous.status, 401);
 
@@ -259,4 +266,116 @@ async fn the_request_log_keeps_the_most_recent_requests_with_capped_bodies() {
     assert!(log[2].body_truncated);
     assert_eq!(cut.len(), 1000);
     assert!(cut.starts_with(r#"{"scope":"xxx"#), "{cut}");
+}
+
+/// Tokens, passwords, client secrets, subject tokens and secret values never
+/// reach the request log in clear, yet a test can still check them.
+#[tokio::test]
+async fn the_request_log_keeps_no_credential_or_secret_in_clear() {
+    let api = Api::with(EmulatorOptions {
+        tokens: vec![("tok-CANARY1".into(), "admin@example.com".into())],
+        principals: vec![dbsecrets_emulator::PrincipalConfig {
+            name: "carol".into(),
+            password: Some("pw-CANARY2".into()),
+            ..Default::default()
+        }],
+        oauth_clients: vec![("ci".into(), "sec-CANARY3".into(), "sp".into())],
+        oidc_federation: vec![("gha".into(), "sub-CANARY4".into(), "sp".into())],
+        ..EmulatorOptions::default()
+    });
+    let emulator = api.server.emulator();
+    assert_eq!(
+        api.post_as("tok-CANARY1", "scopes/create", json!({"scope": "s"}))
+            .await,
+        (200, json!({}))
+    );
+    let put = json!({"scope": "s", "key": "k", "string_value": "val-CANARY5"});
+    assert_eq!(api.post_as("tok-CANARY1", "put", put).await.0, 200);
+    let bytes = json!({"scope": "s", "key": "b", "bytes_value": "dmFsLUNBTkFSWTY="});
+    assert_eq!(api.post_as("tok-CANARY1", "put", bytes).await.0, 200);
+    let (status, got) = api
+        .get_as("tok-CANARY1", "get", &[("scope", "s"), ("key", "k")])
+        .await;
+    assert_eq!(
+        (status, got["value"].as_str()),
+        (200, Some("dmFsLUNBTkFSWTU="))
+    );
+    let basic = api
+        .http
+        .get(api.url("scopes/list"))
+        .basic_auth("carol", Some("pw-CANARY2"));
+    assert_eq!(send(basic).await.0, 200);
+    let token_url = format!("{}/oidc/v1/token", api.server.url());
+    let m2m = api
+        .http
+        .post(&token_url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(
+            "grant_type=client_credentials&scope=all-apis&client_id=ci&client_secret=sec-CANARY3",
+        );
+    assert_eq!(send(m2m).await.0, 200);
+    let exchange = api
+        .http
+        .post(&token_url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange\
+             &scope=all-apis&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Ajwt\
+             &subject_token=sub-CANARY4&client_id=gha",
+        );
+    assert_eq!(send(exchange).await.0, 200);
+    // A broken JSON body that carries a secret is kept as one marker.
+    let broken = api
+        .http
+        .post(api.url("put"))
+        .bearer_auth("tok-CANARY1")
+        .header("Content-Type", "application/json")
+        .body(r#"{"scope": "s", "key": "x", "string_value": "val-CANARY7""#);
+    error(send(broken).await, 400, "MALFORMED_REQUEST");
+
+    let log = emulator.requests();
+    assert_eq!(log.len(), 8);
+    let shown = format!("{log:?} {}", serde_json::to_string(&log).unwrap());
+    for canary in ["CANARY", "dmFsLUNBTkFSWT", "Y2Fyb2w6cHct"] {
+        assert!(!shown.contains(canary), "{canary} in the log: {shown}");
+    }
+
+    // What a test can still check: the header and who it was.
+    let create = &log[0];
+    assert_eq!(create.authorization.as_ref().unwrap(), "Bearer tok-CANARY1");
+    assert_eq!(create.principal.as_deref(), Some("admin@example.com"));
+    let list = &log[4];
+    let basic = list.authorization.as_ref().unwrap();
+    assert_eq!(basic.scheme, "Basic");
+    assert!(basic.matches("Basic Y2Fyb2w6cHctQ0FOQVJZMg=="));
+    assert!(!basic.matches("Basic Y2Fyb2w6cHctQ0FOQVJZMw=="));
+    assert_eq!(list.principal.as_deref(), Some("carol"));
+    // The values: whole bodies against markers, or one field at a time.
+    assert_eq!(
+        log[1].body,
+        Some(json!({"scope": "s", "key": "k", "string_value": emulator.redacted("val-CANARY5")}))
+    );
+    assert!(log[1].value_matches("string_value", "val-CANARY5"));
+    assert!(!log[1].value_matches("string_value", "val-CANARY6"));
+    assert!(log[1].value_matches("key", "k"));
+    assert!(log[2].value_matches("bytes_value", "dmFsLUNBTkFSWTY="));
+    assert_eq!(log[2].key.as_deref(), Some("b"));
+    let form = log[5].body.as_ref().unwrap().as_str().unwrap();
+    assert_eq!(
+        form,
+        format!(
+            "grant_type=client_credentials&scope=all-apis&client_id=ci&client_secret={}",
+            emulator.redacted("sec-CANARY3")
+        )
+    );
+    assert_eq!(log[5].principal.as_deref(), Some("sp"));
+    assert!(log[6].value_matches("subject_token", "sub-CANARY4"));
+    assert!(log[6].value_matches("client_id", "gha"));
+    assert_eq!(log[7].status, 400);
+    assert_eq!(
+        log[7].body,
+        Some(json!(emulator.redacted(
+            r#"{"scope": "s", "key": "x", "string_value": "val-CANARY7""#
+        )))
+    );
 }
