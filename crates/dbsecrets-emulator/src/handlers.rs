@@ -7,9 +7,10 @@
 //! bodies, is the JSON the real server sends, never axum's plain-text
 //! rejections.
 
+use std::pin::Pin;
 use std::time::Instant;
 
-use axum::body::{Body, Bytes};
+use axum::body::{Body, Bytes, HttpBody as _};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -23,9 +24,11 @@ use super::secrets_api::{self, endpoint_not_found, error_response, malformed};
 use super::state::{Caller, ErrorCode, ServiceError};
 use super::{oauth, Emulator, RecordedRequest};
 
-/// Far above the largest legal request (a 128 KB value, base64-encoded or
-/// JSON-escaped), so only abuse hits it.
-const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
+/// The largest request body the emulator reads: far above the largest legal
+/// request (a 128 KB value, base64-encoded or JSON-escaped), so only abuse
+/// hits it. A larger `Content-Length` is answered 413 without reading the
+/// body; a chunked body is read up to this much, then answered 413.
+pub const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 
 pub(super) fn router(emulator: Emulator) -> Router {
     Router::new().fallback(handle).with_state(emulator)
@@ -34,7 +37,7 @@ pub(super) fn router(emulator: Emulator) -> Router {
 async fn handle(State(emulator): State<Emulator>, request: Request) -> Response {
     let arrived_at = Instant::now();
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await;
+    let bytes = read_body(&parts.headers, body).await;
     let record = RecordedRequest::on_arrival(
         &parts,
         bytes.as_ref().ok(),
@@ -76,8 +79,14 @@ async fn answer(
     emulator: &Emulator,
     parts: &Parts,
     request: &FaultRequest<'_>,
-    bytes: Result<Bytes, axum::Error>,
+    bytes: Result<Bytes, BodyError>,
 ) -> Answer {
+    if let Err(BodyError::TooLarge) = bytes {
+        return Answer {
+            response: Some(too_large(parts.uri.path())),
+            principal: None,
+        };
+    }
     let caller = authenticate(emulator, &parts.headers);
     let principal = caller.as_ref().ok().map(|c| c.name.clone());
     let path = parts.uri.path();
@@ -93,7 +102,7 @@ async fn answer(
             principal,
         };
     }
-    let (response, principal) = route(emulator, parts, caller, &bytes);
+    let (response, principal) = route(emulator, parts, caller, bytes.ok().as_ref());
     Answer {
         response: Some(response),
         principal,
@@ -147,6 +156,52 @@ async fn fault_response(fault: Fault) -> Option<Option<Response>> {
     }
 }
 
+/// Why a request body was not read.
+enum BodyError {
+    /// Over [`MAX_REQUEST_BYTES`], declared or sent.
+    TooLarge,
+    /// The connection failed mid-body.
+    Unreadable,
+}
+
+/// Reads a request body of at most [`MAX_REQUEST_BYTES`]. A larger
+/// `Content-Length` is refused before a single byte of the body is read; a
+/// chunked body is read until it goes over.
+async fn read_body(headers: &HeaderMap, mut body: Body) -> Result<Bytes, BodyError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_REQUEST_BYTES as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut data = Vec::new();
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let frame = frame.map_err(|_| BodyError::Unreadable)?;
+        if let Ok(chunk) = frame.into_data() {
+            if data.len() + chunk.len() > MAX_REQUEST_BYTES {
+                return Err(BodyError::TooLarge);
+            }
+            data.extend_from_slice(&chunk);
+        }
+    }
+    Ok(Bytes::from(data))
+}
+
+/// 413 `REQUEST_TOO_LARGE`, closing the connection: the rest of the body
+/// is never read.
+fn too_large(path: &str) -> Response {
+    let error = ServiceError::new(
+        ErrorCode::RequestTooLarge,
+        format!("The request body is larger than the limit of {MAX_REQUEST_BYTES} bytes."),
+    );
+    let mut response = error_response(&error, path);
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
 /// The throttle (429) or the `fail_rate` coin (503), with `Retry-After`.
 fn chaos_refusal(emulator: &Emulator, path: &str) -> Option<Response> {
     let (verdict, retry_after) = {
@@ -174,7 +229,7 @@ fn route(
     emulator: &Emulator,
     parts: &Parts,
     caller: Result<Caller, ServiceError>,
-    bytes: &Result<Bytes, axum::Error>,
+    bytes: Option<&Bytes>,
 ) -> (Response, Option<String>) {
     let (method, path) = (&parts.method, parts.uri.path());
     let principal = caller.as_ref().ok().map(|c| c.name.clone());
@@ -188,15 +243,12 @@ fn route(
         _ => {
             let response = match (bytes, caller) {
                 (_, Err(e)) => error_response(&e, path),
-                (Ok(bytes), Ok(caller)) => {
+                (Some(bytes), Ok(caller)) => {
                     secrets_api::answer(emulator, &caller, method, &parts.uri, bytes)
                 }
-                (Err(_), Ok(_)) => error_response(
-                    &malformed(format!(
-                        "Could not read the request body (at most {MAX_REQUEST_BYTES} bytes)."
-                    )),
-                    path,
-                ),
+                (None, Ok(_)) => {
+                    error_response(&malformed("Could not read the request body."), path)
+                }
             };
             (response, principal)
         }

@@ -44,6 +44,7 @@ use std::time::{Duration, Instant};
 
 pub use chaos::{Fault, FaultRequest};
 pub use cli::EmulatorArgs;
+pub use handlers::MAX_REQUEST_BYTES;
 pub use log::{
     max_in_window, RecordedAuthorization, RecordedRequest, MAX_RECORDED_BODY_BYTES_TOTAL,
     MAX_RECORDED_TEXT, SECRET_FIELDS,

@@ -55,7 +55,7 @@ pub(super) fn token(
     emulator: &Emulator,
     method: &Method,
     headers: &HeaderMap,
-    body: &Result<Bytes, axum::Error>,
+    body: Option<&Bytes>,
 ) -> (Response, Option<String>) {
     match issue(emulator, method, headers, body) {
         Ok((value, principal)) => (json_ok(value), Some(principal)),
@@ -84,7 +84,7 @@ fn issue(
     emulator: &Emulator,
     method: &Method,
     headers: &HeaderMap,
-    body: &Result<Bytes, axum::Error>,
+    body: Option<&Bytes>,
 ) -> Result<(Value, String), OAuthError> {
     let invalid_request = |description: &str| {
         OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", description)
@@ -109,9 +109,7 @@ fn issue(
             "Content-Type must be application/x-www-form-urlencoded",
         ));
     }
-    let body = body
-        .as_ref()
-        .map_err(|_| invalid_request("Could not read the request body"))?;
+    let body = body.ok_or_else(|| invalid_request("Could not read the request body"))?;
     let form = std::str::from_utf8(body)
         .ok()
         .and_then(form::parse)

@@ -15,6 +15,8 @@ pub enum ErrorCode {
     EndpointNotFound,
     MethodNotAllowed,
     RequestLimitExceeded,
+    /// The emulator's own: the contract names no code for a 413.
+    RequestTooLarge,
     TemporarilyUnavailable,
     InternalError,
 }
@@ -34,6 +36,7 @@ impl ErrorCode {
             Self::EndpointNotFound => "ENDPOINT_NOT_FOUND",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::RequestLimitExceeded => "REQUEST_LIMIT_EXCEEDED",
+            Self::RequestTooLarge => "REQUEST_TOO_LARGE",
             Self::TemporarilyUnavailable => "TEMPORARILY_UNAVAILABLE",
             Self::InternalError => "INTERNAL_ERROR",
         }
@@ -47,6 +50,7 @@ impl ErrorCode {
             Self::PermissionDenied => 403,
             Self::MethodNotAllowed => 405,
             Self::RequestLimitExceeded => 429,
+            Self::RequestTooLarge => 413,
             Self::InternalError => 500,
             Self::TemporarilyUnavailable => 503,
             _ => 400,

@@ -379,3 +379,94 @@ async fn the_request_log_keeps_no_credential_or_secret_in_clear() {
         )))
     );
 }
+
+/// Sends `head` (and `body`) on a raw connection and returns the status and
+/// the body of the answer, failing if none comes within five seconds.
+async fn raw_exchange(api: &Api, head: &str, body: &[u8]) -> (u16, String) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let addr = api.server.url().trim_start_matches("http://").to_string();
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tcp.write_all(body).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), tcp.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "no answer within 5 s: the body was awaited");
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not HTTP: {text}"));
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    (status, body)
+}
+
+#[tokio::test]
+async fn a_too_large_content_length_is_refused_without_reading_the_body() {
+    let api = Api::start();
+    let limit = dbsecrets_emulator::MAX_REQUEST_BYTES;
+    // Nothing but the head is ever sent: waiting for the body would hang.
+    let head = format!(
+        "POST /api/2.0/secrets/put HTTP/1.1\r\nHost: x\r\nAuthorization: {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        limit + 1
+    );
+    let (status, body) = raw_exchange(&api, &head, b"").await;
+    assert_eq!(status, 413);
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        body,
+        json!({"error_code": "REQUEST_TOO_LARGE",
+               "message": format!("The request body is larger than the limit of {limit} bytes.")})
+    );
+    // Before authentication too, and the log has it, without a body.
+    let head = head.replace(&format!("Authorization: {TOKEN}\r\n"), "");
+    assert_eq!(raw_exchange(&api, &head, b"").await.0, 413);
+    let log = api.server.emulator().requests();
+    assert_eq!(log.len(), 2);
+    assert!(log.iter().all(|r| r.status == 413 && r.body.is_none()));
+
+    // A body of exactly the limit is read (and refused for its value).
+    let padding = limit - r#"{"scope":"s","key":"k","string_value":""}"#.len();
+    let exact = format!(
+        r#"{{"scope":"s","key":"k","string_value":"{}"}}"#,
+        "x".repeat(padding)
+    );
+    assert_eq!(exact.len(), limit);
+    api.scope("s").await;
+    let request = api
+        .http
+        .post(api.url("put"))
+        .header("Authorization", TOKEN)
+        .header("Content-Type", "application/json")
+        .body(exact);
+    error(send(request).await, 400, "INVALID_PARAMETER_VALUE");
+}
+
+#[tokio::test]
+async fn a_chunked_body_is_read_up_to_the_limit() {
+    let api = Api::start();
+    let limit = dbsecrets_emulator::MAX_REQUEST_BYTES;
+    // One chunk one byte over the limit, and nothing after it: the server
+    // reads all of it, then answers without waiting for the chunk's end.
+    let over = limit + 1;
+    let head = format!(
+        "POST /api/2.0/secrets/put HTTP/1.1\r\nHost: x\r\nAuthorization: {TOKEN}\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{over:x}\r\n"
+    );
+    let (status, body) = raw_exchange(&api, &head, &vec![b'x'; over]).await;
+    assert_eq!(status, 413, "{body}");
+    assert!(body.contains("REQUEST_TOO_LARGE"), "{body}");
+    // A small chunked body is read whole.
+    let chunked = "POST /api/2.0/secrets/scopes/create HTTP/1.1\r\nHost: x\r\n\
+         Authorization: Bearer t\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n\
+         5\r\n{\"sco\r\n9\r\npe\": \"c\"}\r\n0\r\n\r\n";
+    assert_eq!(raw_exchange(&api, chunked, b"").await, (200, "{}".into()));
+    assert_eq!(
+        api.get("scopes/list", &[]).await.1["scopes"][0]["name"],
+        "c"
+    );
+}
