@@ -179,16 +179,13 @@ impl Emulator {
 
     /// Adds an Azure Key Vault-backed scope, which no PAT-authenticated API
     /// call can create; the default principal holds MANAGE on it. An invalid
-    /// or existing name is ignored (tests seed known-good names).
+    /// or existing name is ignored (tests seed known-good names), and so is a
+    /// failed save of the state file (printed to stderr; the scope is then
+    /// not added).
     pub fn seed_keyvault_scope(&self, name: &str, resource_id: &str, dns_name: &str) {
         let principal = self.inner.directory.default_caller().name;
-        let mut store = self.store();
-        if store
-            .seed_keyvault_scope(&principal, name, resource_id, dns_name)
-            .is_ok()
-        {
-            let _ = self.persist(&store);
-        }
+        let _ =
+            self.change(|store| store.seed_keyvault_scope(&principal, name, resource_id, dns_name));
     }
 
     /// The stored bytes of a secret (case-insensitive names), bypassing HTTP.
@@ -321,16 +318,28 @@ impl Emulator {
         Some((principal.clone(), Instant::now() < *expiry))
     }
 
-    /// Saves the state file, if there is one; called with the store locked
-    /// after each change.
-    fn persist(&self, store: &state::Store) -> Result<(), ServiceError> {
+    /// Makes a change to the store under its lock, then saves the state
+    /// file, if there is one (still under the lock, so saves happen in the
+    /// order of the changes). When the save fails the change is undone and
+    /// the answer is `INTERNAL_ERROR`: the emulator never keeps a change it
+    /// answered as failed (a retry must not find it done already).
+    fn change<T>(
+        &self,
+        apply: impl FnOnce(&mut state::Store) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        let mut store = self.store();
         let Some(path) = &self.inner.state_file else {
-            return Ok(());
+            return apply(&mut store);
         };
-        persist::save(path, store).map_err(|e| {
+        // The save writes the whole store anyway; a copy costs no more.
+        let before = store.clone();
+        let value = apply(&mut store)?;
+        if let Err(e) = persist::save(path, &store) {
+            *store = before;
             let message = format!("{e:#}");
-            eprintln!("emulator: {message}");
-            ServiceError::new(ErrorCode::InternalError, message)
-        })
+            eprintln!("emulator: {message}; the change is undone");
+            return Err(ServiceError::new(ErrorCode::InternalError, message));
+        }
+        Ok(value)
     }
 }

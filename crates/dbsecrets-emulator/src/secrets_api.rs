@@ -161,16 +161,15 @@ pub(super) fn malformed(message: impl Into<String>) -> ServiceError {
     ServiceError::new(ErrorCode::MalformedRequest, message)
 }
 
-/// Runs one operation under the store's lock, and saves the state file
-/// after every successful change (still under the lock, so saves happen in
-/// the order of the changes).
+/// Runs one operation under the store's lock; a change is saved to the
+/// state file, and undone if that fails ([`Emulator::change`]).
 fn run(emulator: &Emulator, caller: &Caller, op: Op, p: &Params) -> Result<Value, ServiceError> {
-    let mut store = emulator.store();
-    let value = apply(&mut store, emulator.get_mode(), caller, op, p)?;
+    let get_mode = emulator.get_mode();
     if op.changes_state() {
-        emulator.persist(&store)?;
+        emulator.change(|store| apply(store, get_mode, caller, op, p))
+    } else {
+        apply(&mut emulator.store(), get_mode, caller, op, p)
     }
-    Ok(value)
 }
 
 /// The routing table from operation to endpoint group.

@@ -65,6 +65,7 @@ pub(super) struct Secret {
     pub(super) last_updated_timestamp: i64,
 }
 
+#[derive(Clone)]
 pub(super) struct Scope {
     /// The name as created; the map key is its lower-case form.
     pub(super) name: String,
@@ -80,7 +81,9 @@ impl Scope {
     }
 }
 
-/// The whole workspace's secrets: scopes, their secrets and ACLs.
+/// The whole workspace's secrets: scopes, their secrets and ACLs. `Clone`
+/// so that a change can be undone when it cannot be saved.
+#[derive(Clone)]
 pub struct Store {
     pub(super) scopes: BTreeMap<String, Scope>,
     pub(super) max_scopes: usize,

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::common::Api;
+use crate::common::{error, Api};
 use dbsecrets_emulator::{BackgroundEmulator, EmulatorOptions};
 use serde_json::json;
 
@@ -140,4 +140,56 @@ async fn a_bad_state_file_is_an_error_and_left_alone() {
         .err()
         .unwrap();
     assert!(e.to_string().contains("does not exist"), "{e}");
+}
+
+/// A change whose save fails is undone and answered 500, so the emulator
+/// never keeps a change it called failed, and a retry is not "already
+/// exists".
+#[tokio::test]
+async fn a_change_that_cannot_be_saved_is_undone() {
+    let dir = dir("rollback");
+    let path = dir.join("state.json");
+    let api = Api::with(with_state(&path));
+    api.scope("kept").await;
+    api.put("kept", "k", "old").await;
+    let emulator = api.server.emulator();
+
+    std::fs::remove_dir_all(&dir).unwrap();
+    let r = api.post("scopes/create", json!({"scope": "new"})).await;
+    let msg = error(r, 500, "INTERNAL_ERROR");
+    assert!(
+        msg.contains("could not write the emulator state file"),
+        "{msg}"
+    );
+    let put = json!({"scope": "kept", "key": "k", "string_value": "new"});
+    error(api.post("put", put).await, 500, "INTERNAL_ERROR");
+    let r = api.post("scopes/delete", json!({"scope": "kept"})).await;
+    error(r, 500, "INTERNAL_ERROR");
+    emulator.seed_keyvault_scope("kv", "/subs/1", "https://kv.vault.azure.net/");
+    // Reads need no save: nothing changed.
+    let (_, scopes) = api.get("scopes/list", &[]).await;
+    assert_eq!(
+        scopes,
+        json!({"scopes": [{"name": "kept", "backend_type": "DATABRICKS"}]})
+    );
+    assert_eq!(emulator.secret_bytes("kept", "k").unwrap(), b"old");
+
+    // Once the directory is back, the same create succeeds, and is saved.
+    std::fs::create_dir_all(&dir).unwrap();
+    let r = api.post("scopes/create", json!({"scope": "new"})).await;
+    assert_eq!(r, (200, json!({})));
+    drop(api);
+    let api = Api::with(with_state(&path));
+    let (_, scopes) = api.get("scopes/list", &[]).await;
+    let names: Vec<&str> = scopes["scopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["kept", "new"]);
+    assert_eq!(
+        api.server.emulator().secret_bytes("kept", "k").unwrap(),
+        b"old"
+    );
 }
