@@ -193,3 +193,47 @@ async fn a_change_that_cannot_be_saved_is_undone() {
         b"old"
     );
 }
+
+/// The temporary files a killed emulator left next to its state file hold
+/// secrets: the next start removes them, and only them.
+#[tokio::test]
+async fn stale_temporary_files_are_removed_at_start() {
+    let dir = dir("stale");
+    let path = dir.join("state.json");
+    std::fs::write(&path, r#"{"version": 1, "scopes": []}"#).unwrap();
+    let stale = [".state.json.tmp-4242-0", ".state.json.tmp-4242-17"];
+    for name in stale {
+        std::fs::write(dir.join(name), "{\"secret\": \"half-written\"}").unwrap();
+    }
+    let kept = [".other.json.tmp-4242-0", "state.json.tmp-1-0", "notes.txt"];
+    for name in kept {
+        std::fs::write(dir.join(name), "x").unwrap();
+    }
+    std::fs::create_dir(dir.join(".state.json.tmp-dir")).unwrap();
+
+    let api = Api::with(with_state(&path));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".other.json.tmp-4242-0",
+            ".state.json.tmp-dir",
+            "notes.txt",
+            "state.json",
+            "state.json.tmp-1-0"
+        ]
+    );
+    // And saving still works.
+    api.scope("s").await;
+    assert!(std::fs::read_to_string(&path).unwrap().contains("\"s\""));
+
+    // Also when the state file itself does not exist yet.
+    let fresh = dir.join("fresh.json");
+    std::fs::write(dir.join(".fresh.json.tmp-1-0"), "{}").unwrap();
+    let _api = Api::with(with_state(&fresh));
+    assert!(!dir.join(".fresh.json.tmp-1-0").exists());
+}
