@@ -32,6 +32,7 @@ mod oauth;
 mod options;
 mod persist;
 mod principals;
+mod recorded;
 mod redact;
 mod secrets_api;
 mod server;
@@ -45,10 +46,7 @@ use std::time::{Duration, Instant};
 pub use chaos::{Fault, FaultRequest};
 pub use cli::EmulatorArgs;
 pub use handlers::MAX_REQUEST_BYTES;
-pub use log::{
-    max_in_window, RecordedAuthorization, RecordedRequest, MAX_RECORDED_BODY_BYTES_TOTAL,
-    MAX_RECORDED_TEXT, SECRET_FIELDS,
-};
+pub use log::{max_in_window, MAX_RECORDED_BODY_BYTES_TOTAL};
 pub use options::{
     EmulatorOptions, GetMode, DEFAULT_RECORDED_BODY_BYTES, DEFAULT_REQUEST_LOG_CAPACITY,
     DEFAULT_SEED,
@@ -57,6 +55,7 @@ pub use principals::{
     EmulatorConfig, FederationConfig, GroupConfig, OAuthClientConfig, PrincipalConfig,
     PrincipalKind,
 };
+pub use recorded::{RecordedAuthorization, RecordedRequest, MAX_RECORDED_TEXT, SECRET_FIELDS};
 pub use server::{run_cli, serve, BackgroundEmulator};
 pub use state::{Caller, ErrorCode, Permission, ServiceError};
 
