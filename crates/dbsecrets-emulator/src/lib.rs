@@ -1,26 +1,35 @@
 //! A faithful, stateful emulator of the Databricks Secrets API 2.0 (see
 //! `shared/spec/secrets-api.md`) and of the workspace's OAuth endpoints
 //! (`shared/spec/auth.md`), used by tests and by `dbsecrets emulator` so the
-//! CLI and scripts can be tried without a workspace.
+//! CLI and scripts can be tried without a workspace. It is an independent
+//! implementation of that contract: it never depends on the client crate.
 //!
-//! Layers: [`state`] holds the model and every rule, ACL enforcement included
-//! (no HTTP); `principals` maps credentials to principals, groups and admins
-//! (and reads the `--config` file); `handlers` is the pipeline every request
-//! goes through (chaos, authentication, routing, the request log);
-//! `secrets_api` turns Secrets API requests into state calls and errors into
-//! the server's JSON bodies; `oauth` is the discovery
-//! document and token endpoint; `chaos` is latency, seeded 503s, throttling
-//! and the scripted [`Fault`] plan; `persist` is the `--state` file; `conn`
-//! lets a fault cut a connection; `server` runs it all (in the foreground for
-//! the CLI, on a background thread for tests); `cli` holds the subcommand's
-//! arguments.
+//! Layers, from the model out:
+//! - [`state`]: the model and every rule, ACL enforcement included (no
+//!   HTTP): errors, access, names, the store and its persisted snapshot;
+//! - `principals`: credentials → principals, groups and admins (and the
+//!   `--config` file); `options`: [`EmulatorOptions`];
+//! - `handlers`: the pipeline every request goes through (body limit, the
+//!   request log, chaos, authentication, routing); `secrets_api`: Secrets
+//!   API requests → state calls, and errors → the server's JSON bodies;
+//!   `oauth` (with `form`): the discovery document and token endpoint;
+//! - `chaos`: latency, per-path delays, seeded 503s, throttling, queued
+//!   [`Fault`]s and the fault plan; `conn` lets a fault cut a connection;
+//! - `log` (the bounded ring), `recorded` ([`RecordedRequest`]) and `redact`
+//!   (no credential or secret value in clear): the request log;
+//! - `persist`: the `--state` file; `server`: runs it all (in the foreground
+//!   for the CLI, on a background thread for tests); `cli`: the
+//!   subcommand's arguments.
 //!
-//! Each request is logged on arrival, then goes: latency and any delay for
-//! its path, then the next matching queued [`Fault`], else the fault plan's
-//! (both before authentication), then the throttle and the `fail_rate` coin,
-//! then the endpoint. All of these apply to the OAuth endpoints too, and
-//! every request, chaos included, is in [`Emulator::requests`] with its
-//! arrival time and, once answered, its status.
+//! Each request's body is read first, up to [`MAX_REQUEST_BYTES`] (413
+//! beyond it, at once); the request is logged on arrival, then goes: latency
+//! and any delay for its path, then the next matching queued [`Fault`], else
+//! the fault plan's (both before authentication), then the throttle and the
+//! `fail_rate` coin, then the endpoint. All of these apply to the OAuth
+//! endpoints too, and every request, chaos included, is in
+//! [`Emulator::requests`] with its arrival time and, once answered, its
+//! status. A change is saved to the `--state` file before it is answered,
+//! and undone if it cannot be saved.
 
 mod chaos;
 mod cli;
