@@ -1,6 +1,7 @@
 //! HTTP in front of [`super::state`]: the pipeline every request goes
-//! through (latency, scripted faults, throttling and the `fail_rate` coin,
-//! then authentication and routing), and the request log.
+//! through (the body limit, the request log, latency and delays, scripted
+//! faults, throttling and the `fail_rate` coin, then authentication and
+//! routing).
 //!
 //! One fallback handler does the routing itself instead of axum's router so
 //! that every answer, including unknown paths, wrong methods and unreadable
@@ -90,11 +91,20 @@ async fn answer(
     let caller = authenticate(emulator, &parts.headers);
     let principal = caller.as_ref().ok().map(|c| c.name.clone());
     let path = parts.uri.path();
-    if let Some(response) = scripted(emulator, request).await {
-        return Answer {
-            response,
-            principal,
-        };
+    match scripted(emulator, request).await {
+        Some(Scripted::Answer(response)) => {
+            return Answer {
+                response: Some(response),
+                principal,
+            }
+        }
+        Some(Scripted::Drop) => {
+            return Answer {
+                response: None,
+                principal,
+            }
+        }
+        None => {}
     }
     if let Some(response) = chaos_refusal(emulator, path) {
         return Answer {
@@ -109,10 +119,16 @@ async fn answer(
     }
 }
 
+/// What a fault decided instead of the normal answer.
+enum Scripted {
+    Answer(Response),
+    /// Close the connection without answering.
+    Drop,
+}
+
 /// The latency and the path's delay, then the next queued [`Fault`] for the
-/// path, else the fault plan's. `Some` when a fault decides the answer;
-/// `Some(None)` means drop the connection.
-async fn scripted(emulator: &Emulator, request: &FaultRequest<'_>) -> Option<Option<Response>> {
+/// path, else the fault plan's; `None` to answer normally.
+async fn scripted(emulator: &Emulator, request: &FaultRequest<'_>) -> Option<Scripted> {
     let (wait, queued, plan) = {
         let mut chaos = emulator.chaos();
         let wait = chaos.latency + chaos.delay_for(request.path);
@@ -126,21 +142,21 @@ async fn scripted(emulator: &Emulator, request: &FaultRequest<'_>) -> Option<Opt
     fault_response(fault).await
 }
 
-/// What a fault answers: `None` to go on with normal handling (after a
-/// [`Fault::Delay`]), `Some(None)` to drop the connection.
-async fn fault_response(fault: Fault) -> Option<Option<Response>> {
+/// What a fault does; `None` to go on with normal handling (after a
+/// [`Fault::Delay`]).
+async fn fault_response(fault: Fault) -> Option<Scripted> {
     match fault {
         Fault::Delay(delay) => {
             tokio::time::sleep(delay).await;
             None
         }
-        Fault::Drop => Some(None),
+        Fault::Drop => Some(Scripted::Drop),
         Fault::Status {
             status,
             body,
             content_type,
             retry_after,
-        } => Some(Some(raw_response(
+        } => Some(Scripted::Answer(raw_response(
             status,
             &content_type,
             body,
@@ -151,7 +167,7 @@ async fn fault_response(fault: Fault) -> Option<Option<Response>> {
             if let Ok(value) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(header::LOCATION, value);
             }
-            Some(Some(response))
+            Some(Scripted::Answer(response))
         }
     }
 }
