@@ -89,9 +89,7 @@ impl RecordedRequest {
             recorded == candidate
         }
     }
-}
 
-impl RecordedRequest {
     /// The log entry for a request on arrival; its status and principal
     /// come once answered. Every text is cut to [`MAX_RECORDED_TEXT`] and
     /// the body, once redacted, to `body_limit`.
