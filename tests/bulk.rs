@@ -1,9 +1,9 @@
 //! import, export, copy, sync: round trips through the emulator, partial
-//! failure, throttling and interruption (tests/common/faulty.rs injects the
-//! faults in front of the emulator).
+//! failure, throttling and interruption (the emulator's fault plan injects the
+//! faults; see tests/common/faulty.rs).
 
 mod common;
-use common::faulty::{max_in_window, Fault, Faulty, PUT};
+use common::faulty::{max_in_window, Fault, PUT};
 use common::*;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -579,17 +579,6 @@ fn sync_where_get_is_refused_counts_every_existing_entry_as_update() {
     assert!(posts(&bed).is_empty());
 }
 
-fn faulty_cmd(bed: &Bed, server: &Faulty, args: &[&str]) -> Out {
-    Out::from(
-        bed.bare()
-            .env("DATABRICKS_HOST", &server.url)
-            .env("DATABRICKS_TOKEN", TOKEN)
-            .args(args)
-            .output()
-            .unwrap(),
-    )
-}
-
 fn numbered_env(dir: &Path, n: usize) -> PathBuf {
     let text: String = (0..n).map(|i| format!("k{i:03}=value-{i}\n")).collect();
     write(dir, "many.env", text.as_bytes())
@@ -598,18 +587,14 @@ fn numbered_env(dir: &Path, n: usize) -> PathBuf {
 #[test]
 fn partial_failure_reports_exactly_the_failed_keys_and_a_rerun_completes() {
     let bed = Bed::new();
-    let server = Faulty::start();
-    faulty_cmd(&bed, &server, &["create-scope", "s"]).success();
+    let emu = bed.emu.emulator();
+    bed.run(&["create-scope", "s"]).success();
     let env = numbered_env(bed.home.path(), 12);
-    server.set_plan(|path, key, _| {
-        (path == PUT && matches!(key, Some("k003" | "k007")))
-            .then(|| Fault::new(500, "INTERNAL_ERROR", "disk on fire"))
+    emu.set_fault_plan(|r| {
+        (r.path == PUT && matches!(r.key, Some("k003" | "k007")))
+            .then(|| Fault::error(500, "INTERNAL_ERROR", "disk on fire"))
     });
-    let out = faulty_cmd(
-        &bed,
-        &server,
-        &["import", "s", env.to_str().unwrap(), "-o", "json"],
-    );
+    let out = bed.run(&["import", "s", env.to_str().unwrap(), "-o", "json"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let rows = out.json();
     let failed: Vec<&Value> = rows
@@ -631,13 +616,12 @@ fn partial_failure_reports_exactly_the_failed_keys_and_a_rerun_completes() {
          error: 2 of 12 failed: k003, k007\n\
          hint: the others are applied; the report's error column says why each failed; run the same command again to finish: every action is idempotent\n"
     );
-    let emu = server.emulator();
     assert!(emu.secret_bytes("s", "k003").is_none());
     assert_eq!(emu.secret_bytes("s", "k004").unwrap(), b"value-4");
     assert!(!out.stdout.contains("value-"), "no value in the report");
 
-    server.clear_plan();
-    let out = faulty_cmd(&bed, &server, &["import", "s", env.to_str().unwrap()]);
+    emu.clear_fault_plan();
+    let out = bed.run(&["import", "s", env.to_str().unwrap()]);
     out.success();
     assert_eq!(out.stderr, "Import into scope 's': 2 added, 10 updated.\n");
     for i in 0..12 {
@@ -651,45 +635,37 @@ fn partial_failure_reports_exactly_the_failed_keys_and_a_rerun_completes() {
 #[test]
 fn a_429_storm_slows_the_run_but_loses_nothing_and_keeps_the_rate() {
     let bed = Bed::new();
-    let server = Faulty::start();
-    faulty_cmd(&bed, &server, &["create-scope", "s"]).success();
+    let emu = bed.emu.emulator();
+    bed.run(&["create-scope", "s"]).success();
     let env = numbered_env(bed.home.path(), 30);
     // The first two attempts of every put are throttled.
-    server
-        .set_plan(|path, _, attempt| (path == PUT && attempt <= 2).then(|| Fault::throttled("0")));
-    server.clear();
+    emu.set_fault_plan(|r| (r.path == PUT && r.nth <= 2).then(|| Fault::throttled("0")));
+    emu.clear_requests();
     let started = Instant::now();
-    let out = faulty_cmd(
-        &bed,
-        &server,
-        &[
-            "import",
-            "s",
-            env.to_str().unwrap(),
-            "--rate-limit",
-            "30",
-            "-o",
-            "json",
-        ],
-    );
+    let out = bed.run(&[
+        "import",
+        "s",
+        env.to_str().unwrap(),
+        "--rate-limit",
+        "30",
+        "-o",
+        "json",
+    ]);
     out.success();
     let elapsed = started.elapsed();
     assert!(report(&out).iter().all(|(_, a, r)| a == "add" && r == "ok"));
     assert_eq!(report(&out).len(), 30);
     for i in 0..30 {
         assert_eq!(
-            server
-                .emulator()
-                .secret_bytes("s", &format!("k{i:03}"))
-                .unwrap(),
+            emu.secret_bytes("s", &format!("k{i:03}")).unwrap(),
             format!("value-{i}").as_bytes()
         );
     }
-    let puts = server.arrivals_to(PUT);
+    let puts = bed.requests_to("POST", PUT);
     assert_eq!(puts.len(), 90, "each put: two 429s, then stored");
     assert_eq!(puts.iter().filter(|a| a.status == 429).count(), 60);
     // 91 requests (with the list) at 30/s take at least 3 s: the limit held.
-    let all = server.arrivals();
+    let all = bed.requests();
     let peak = max_in_window(&all, Duration::from_secs(1));
     assert!(
         peak <= 32,
@@ -713,45 +689,41 @@ fn a_429_storm_slows_the_run_but_loses_nothing_and_keeps_the_rate() {
 #[test]
 fn the_rate_limit_holds_for_a_fast_server_too() {
     let bed = Bed::new();
-    let server = Faulty::start();
-    faulty_cmd(&bed, &server, &["create-scope", "s"]).success();
+    let emu = bed.emu.emulator();
+    bed.run(&["create-scope", "s"]).success();
     let env = numbered_env(bed.home.path(), 60);
-    server.clear();
-    let out = faulty_cmd(
-        &bed,
-        &server,
-        &[
-            "import",
-            "s",
-            env.to_str().unwrap(),
-            "--rate-limit",
-            "40",
-            "--jobs",
-            "32",
-        ],
-    );
+    emu.clear_requests();
+    let out = bed.run(&[
+        "import",
+        "s",
+        env.to_str().unwrap(),
+        "--rate-limit",
+        "40",
+        "--jobs",
+        "32",
+    ]);
     out.success();
-    let peak = max_in_window(&server.arrivals(), Duration::from_secs(1));
+    let peak = max_in_window(&bed.requests(), Duration::from_secs(1));
     assert!(
         peak <= 42,
         "{peak} requests within one second at --rate-limit 40"
     );
-    assert_eq!(server.arrivals_to(PUT).len(), 60);
+    assert_eq!(emu.count_requests(PUT), 60);
 }
 
 #[test]
 fn ctrl_c_stops_sending_finishes_in_flight_and_reports_truthfully() {
     let bed = Bed::new();
-    let server = Faulty::start();
-    faulty_cmd(&bed, &server, &["create-scope", "s"]).success();
+    let emu = bed.emu.emulator();
+    bed.run(&["create-scope", "s"]).success();
     let n = 400;
     let env = numbered_env(bed.home.path(), n);
-    server.set_put_delay(Duration::from_millis(20));
-    server.clear();
+    emu.set_delay_for(PUT, Duration::from_millis(20));
+    emu.clear_requests();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"))
         .env_clear()
         .env("HOME", bed.home.path())
-        .env("DATABRICKS_HOST", &server.url)
+        .env("DATABRICKS_HOST", bed.url())
         .env("DATABRICKS_TOKEN", TOKEN)
         .args([
             "import",
@@ -769,7 +741,7 @@ fn ctrl_c_stops_sending_finishes_in_flight_and_reports_truthfully() {
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
-    while server.puts_arrived() < 20 {
+    while emu.count_requests(PUT) < 20 {
         assert!(Instant::now() < deadline, "the puts never arrived");
         std::thread::yield_now();
     }
@@ -794,7 +766,6 @@ fn ctrl_c_stops_sending_finishes_in_flight_and_reports_truthfully() {
         done.len()
     );
     // Truthful: what the report calls done is stored, the rest was never sent.
-    let emu = server.emulator();
     for k in &done {
         assert!(emu.secret_bytes("s", k).is_some(), "{k} reported done");
     }
@@ -802,7 +773,7 @@ fn ctrl_c_stops_sending_finishes_in_flight_and_reports_truthfully() {
         assert!(emu.secret_bytes("s", k).is_none(), "{k} reported not sent");
     }
     assert_eq!(
-        server.arrivals_to(PUT).len(),
+        emu.count_requests(PUT),
         done.len(),
         "no put after the report"
     );

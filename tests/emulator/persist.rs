@@ -1,149 +1,17 @@
-//! `--state`: the workspace survives a restart; the file is private and
-//! written atomically; a bad file stops the start instead of being replaced.
+//! `dbsecrets emulator --state` with a file it must refuse.
 
-use std::path::PathBuf;
 use std::process::Stdio;
 
-use crate::common::Api;
-use dbsecrets_emulator::{BackgroundEmulator, EmulatorOptions};
-use serde_json::json;
-
-/// A fresh, empty directory for one test.
-fn dir(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("persist-tests")
-        .join(name);
+/// The CLI names a corrupt state file and exits non-zero before printing a
+/// URL (the library side of this is in the emulator crate's persist tests).
+#[test]
+fn cli_refuses_a_corrupt_state_file() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-persist-tests");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn with_state(path: &std::path::Path) -> EmulatorOptions {
-    EmulatorOptions {
-        state_file: Some(path.to_path_buf()),
-        ..EmulatorOptions::default()
-    }
-}
-
-#[tokio::test]
-async fn state_survives_a_restart() {
-    let path = dir("restart").join("state.json");
-    let (timestamp, before_acls) = {
-        let api = Api::with(with_state(&path));
-        // A missing file is an empty workspace.
-        assert_eq!(api.get("scopes/list", &[]).await, (200, json!({})));
-        assert!(!path.exists(), "nothing written before a change");
-        api.scope("Prod").await;
-        api.put("prod", "Db-Password", "hunter2").await;
-        let bytes = json!({"scope": "prod", "key": "blob", "bytes_value": "AP8="});
-        assert_eq!(api.post("put", bytes).await.0, 200);
-        let grant = json!({"scope": "prod", "principal": "users", "permission": "READ"});
-        assert_eq!(api.post("acls/put", grant).await.0, 200);
-        api.server
-            .emulator()
-            .seed_keyvault_scope("kv", "/subs/1", "https://kv.vault.azure.net/");
-        let (_, list) = api.get("list", &[("scope", "prod")]).await;
-        (
-            list["secrets"][1]["last_updated_timestamp"].clone(),
-            api.get("acls/list", &[("scope", "prod")]).await,
-        )
-    };
-
-    let api = Api::with(with_state(&path));
-    let (_, scopes) = api.get("scopes/list", &[]).await;
-    let names: Vec<&str> = scopes["scopes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["Prod", "kv"]);
-    assert_eq!(scopes["scopes"][1]["backend_type"], "AZURE_KEYVAULT");
-    let (_, got) = api
-        .get("get", &[("scope", "PROD"), ("key", "db-password")])
-        .await;
-    assert_eq!(got, json!({"key": "Db-Password", "value": "aHVudGVyMg=="}));
-    assert_eq!(
-        api.server.emulator().secret_bytes("prod", "blob").unwrap(),
-        [0, 255]
-    );
-    let (_, list) = api.get("list", &[("scope", "prod")]).await;
-    assert_eq!(list["secrets"][1]["last_updated_timestamp"], timestamp);
-    assert_eq!(
-        api.get("acls/list", &[("scope", "prod")]).await,
-        before_acls
-    );
-
-    // Deletions persist too.
-    assert_eq!(
-        api.post("scopes/delete", json!({"scope": "prod"})).await.0,
-        200
-    );
-    drop(api);
-    let api = Api::with(with_state(&path));
-    let (_, scopes) = api.get("scopes/list", &[]).await;
-    assert_eq!(scopes["scopes"].as_array().unwrap().len(), 1);
-}
-
-#[cfg(unix)]
-#[tokio::test]
-async fn the_state_file_is_private_and_replaced_atomically() {
-    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
-    let dir = dir("mode");
-    let path = dir.join("state.json");
-    // A world-readable file from elsewhere is replaced by a private one.
-    std::fs::write(&path, r#"{"version": 1, "scopes": []}"#).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let inode = std::fs::metadata(&path).unwrap().ino();
-    let api = Api::with(with_state(&path));
-    api.scope("s").await;
-    let meta = std::fs::metadata(&path).unwrap();
-    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
-    assert_ne!(meta.ino(), inode, "renamed over, not rewritten in place");
-    api.put("s", "k", "v").await;
-    assert_eq!(
-        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-        0o600
-    );
-    // No temporary files are left behind.
-    let names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names, ["state.json"]);
-}
-
-#[tokio::test]
-async fn a_bad_state_file_is_an_error_and_left_alone() {
-    let dir = dir("corrupt");
-    let cases = [
-        ("not-json.json", "{\"version\": 1, \"scopes\": ["),
-        (
-            "bad-rule.json",
-            r#"{"version": 1, "scopes": [{"name": "a b", "backend_type": "DATABRICKS"}]}"#,
-        ),
-        ("future.json", r#"{"version": 9, "scopes": []}"#),
-    ];
-    for (name, text) in cases {
-        let path = dir.join(name);
-        std::fs::write(&path, text).unwrap();
-        let e = BackgroundEmulator::start(with_state(&path))
-            .err()
-            .expect(name);
-        let msg = e.to_string();
-        assert!(msg.contains("is corrupt") && msg.contains(name), "{msg}");
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
-    }
-    // A directory where the file should be, and a missing parent directory.
-    let e = BackgroundEmulator::start(with_state(&dir)).err().unwrap();
-    assert!(e.to_string().contains("could not read"), "{e}");
-    let e = BackgroundEmulator::start(with_state(&dir.join("nope/state.json")))
-        .err()
-        .unwrap();
-    assert!(e.to_string().contains("does not exist"), "{e}");
-
-    // The CLI says so and exits non-zero before printing a URL.
     let path = dir.join("not-json.json");
+    let text = "{\"version\": 1, \"scopes\": [";
+    std::fs::write(&path, text).unwrap();
     let output = crate::common::emulator_command()
         .args(["--state", path.to_str().unwrap()])
         .stdin(Stdio::null())
@@ -156,4 +24,5 @@ async fn a_bad_state_file_is_an_error_and_left_alone() {
         stderr.contains("is corrupt; fix it or move it away"),
         "{stderr}"
     );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }

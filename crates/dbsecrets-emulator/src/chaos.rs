@@ -1,13 +1,23 @@
 //! Misbehaviour on purpose, for testing a client's retries and error
-//! handling: a fixed latency, seeded random 503s, a requests-per-second
-//! throttle (429s) and a scripted plan of faults.
+//! handling: a fixed latency, per-path delays, seeded random 503s, a
+//! requests-per-second throttle (429s), a queue of scripted faults and a
+//! fault plan that decides per request.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// One scripted answer, queued with [`super::Emulator::push_fault`]. Each
-/// queued fault answers exactly one matching request, in queue order,
-/// before any normal handling (authentication included).
+/// The message of the throttle's 429s (`--throttle-rps`, [`Fault::throttled`]).
+pub(super) const THROTTLED_MESSAGE: &str = "Too many requests. Please wait a moment and try again.";
+
+/// The message of the `--fail-rate` 503s.
+pub(super) const UNAVAILABLE_MESSAGE: &str =
+    "The service is temporarily unavailable. Please try again later.";
+
+/// One scripted answer: queued with [`super::Emulator::push_fault`] (each
+/// queued fault answers exactly one matching request, in queue order) or
+/// returned by a fault plan ([`super::Emulator::set_fault_plan`]). Either
+/// way it comes before any normal handling, authentication included.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
     /// Answer with exactly this status, body and `Content-Type`, and a
@@ -48,7 +58,48 @@ impl Fault {
             retry_after: None,
         }
     }
+
+    /// A [`Fault::Status`] with the service's JSON error body,
+    /// `{"error_code": error_code, "message": message}`.
+    pub fn error(status: u16, error_code: &str, message: &str) -> Self {
+        let body = serde_json::json!({ "error_code": error_code, "message": message });
+        Self::json(status, body.to_string())
+    }
+
+    /// 429 `REQUEST_LIMIT_EXCEEDED` with this `Retry-After` (seconds).
+    pub fn throttled(retry_after: &str) -> Self {
+        let body = serde_json::json!({
+            "error_code": "REQUEST_LIMIT_EXCEEDED",
+            "message": THROTTLED_MESSAGE,
+        });
+        Self::Status {
+            status: 429,
+            body: body.to_string(),
+            content_type: "application/json".to_string(),
+            retry_after: Some(retry_after.to_string()),
+        }
+    }
 }
+
+/// What a fault plan is told about a request (see
+/// [`super::Emulator::set_fault_plan`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FaultRequest<'a> {
+    /// `GET`, `POST`, …
+    pub method: &'a str,
+    pub path: &'a str,
+    /// The `key` of the JSON body, else of the query (decoded), if any.
+    pub key: Option<&'a str>,
+    /// 1 for the first request for this path and key, 2 for the second, …,
+    /// counted over the request log (so [`super::Emulator::clear_requests`]
+    /// starts again at 1, and requests older than the log's capacity are
+    /// forgotten).
+    pub nth: usize,
+}
+
+/// Decides, per request, whether it gets a [`Fault`] instead of its answer.
+pub(super) type FaultPlan = dyn Fn(&FaultRequest<'_>) -> Option<Fault> + Send + Sync;
 
 /// What the chaos layer decided for one request.
 #[derive(Debug, PartialEq, Eq)]
@@ -66,6 +117,11 @@ pub(super) struct Chaos {
     rng: SplitMix64,
     window: Option<(Instant, u32)>,
     faults: VecDeque<(Option<String>, Fault)>,
+    /// Shared, so that it is called without holding the chaos lock (a plan
+    /// may call back into the emulator).
+    plan: Option<Arc<FaultPlan>>,
+    /// (path prefix, delay), set by tests; the first match applies.
+    delays: Vec<(String, Duration)>,
 }
 
 impl Chaos {
@@ -84,7 +140,33 @@ impl Chaos {
             rng: SplitMix64(seed),
             window: None,
             faults: VecDeque::new(),
+            plan: None,
+            delays: Vec::new(),
         }
+    }
+
+    pub(super) fn set_plan(&mut self, plan: Option<Arc<FaultPlan>>) {
+        self.plan = plan;
+    }
+
+    pub(super) fn plan(&self) -> Option<Arc<FaultPlan>> {
+        self.plan.clone()
+    }
+
+    /// Sets the delay for paths starting with `prefix`; zero removes it.
+    pub(super) fn set_delay(&mut self, prefix: &str, delay: Duration) {
+        self.delays.retain(|(p, _)| p != prefix);
+        if !delay.is_zero() {
+            self.delays.push((prefix.to_string(), delay));
+        }
+    }
+
+    /// The delay for `path`: the first matching prefix's.
+    pub(super) fn delay_for(&self, path: &str) -> Duration {
+        self.delays
+            .iter()
+            .find(|(prefix, _)| path.starts_with(prefix.as_str()))
+            .map_or(Duration::ZERO, |(_, delay)| *delay)
     }
 
     pub(super) fn push_fault(&mut self, prefix: Option<String>, fault: Fault) {
@@ -171,6 +253,41 @@ mod tests {
         assert_eq!(c.pending_faults(), 1);
         assert_eq!(c.take_fault("/a"), Some(Fault::Delay(Duration::ZERO)));
         assert_eq!(c.take_fault("/a"), None);
+    }
+
+    #[test]
+    fn delays_by_prefix_and_error_bodies() {
+        let mut c = Chaos::new(Duration::ZERO, 0.0, 1, None, 1);
+        c.set_delay("/api/2.0/secrets/put", Duration::from_millis(5));
+        c.set_delay("/oidc", Duration::from_millis(7));
+        assert_eq!(
+            c.delay_for("/api/2.0/secrets/put"),
+            Duration::from_millis(5)
+        );
+        assert_eq!(c.delay_for("/oidc/v1/token"), Duration::from_millis(7));
+        assert_eq!(c.delay_for("/api/2.0/secrets/get"), Duration::ZERO);
+        c.set_delay("/oidc", Duration::ZERO);
+        assert_eq!(c.delay_for("/oidc/v1/token"), Duration::ZERO);
+        assert_eq!(
+            Fault::error(500, "INTERNAL_ERROR", "disk on fire"),
+            Fault::json(
+                500,
+                r#"{"error_code":"INTERNAL_ERROR","message":"disk on fire"}"#
+            )
+        );
+        let Fault::Status {
+            status,
+            retry_after,
+            content_type,
+            ..
+        } = Fault::throttled("3")
+        else {
+            panic!("a status fault");
+        };
+        assert_eq!(
+            (status, retry_after.as_deref(), content_type.as_str()),
+            (429, Some("3"), "application/json")
+        );
     }
 
     #[test]

@@ -1,198 +1,72 @@
 //! A faithful, stateful emulator of the Databricks Secrets API 2.0 (see
 //! `shared/spec/secrets-api.md`) and of the workspace's OAuth endpoints
 //! (`shared/spec/auth.md`), used by tests and by `dbsecrets emulator` so the
-//! CLI and scripts can be tried without a workspace.
+//! CLI and scripts can be tried without a workspace. It is an independent
+//! implementation of that contract: it never depends on the client crate.
 //!
-//! Layers: [`state`] holds the model and every rule, ACL enforcement included
-//! (no HTTP); `principals` maps credentials to principals, groups and admins
-//! (and reads the `--config` file); `handlers` turns HTTP requests into state
-//! calls and errors into the server's JSON bodies; `oauth` is the discovery
-//! document and token endpoint; `chaos` is latency, seeded 503s, throttling
-//! and the scripted [`Fault`] plan; `persist` is the `--state` file; `conn`
-//! lets a fault cut a connection; `server` runs it all (in the foreground for
-//! the CLI, on a background thread for tests); `cli` holds the subcommand's
-//! arguments.
+//! Layers, from the model out:
+//! - [`state`]: the model and every rule, ACL enforcement included (no
+//!   HTTP): errors, access, names, the store and its persisted snapshot;
+//! - `principals`: credentials → principals, groups and admins (and the
+//!   `--config` file); `options`: [`EmulatorOptions`];
+//! - `handlers`: the pipeline every request goes through (body limit, the
+//!   request log, chaos, authentication, routing); `secrets_api`: Secrets
+//!   API requests → state calls, and errors → the server's JSON bodies;
+//!   `oauth` (with `form`): the discovery document and token endpoint;
+//! - `chaos`: latency, per-path delays, seeded 503s, throttling, queued
+//!   [`Fault`]s and the fault plan; `conn` lets a fault cut a connection;
+//! - `log` (the bounded ring), `recorded` ([`RecordedRequest`]) and `redact`
+//!   (no credential or secret value in clear): the request log;
+//! - `persist`: the `--state` file; `server`: runs it all (in the foreground
+//!   for the CLI, on a background thread for tests); `cli`: the
+//!   subcommand's arguments.
 //!
-//! Each request goes: latency, then the next matching queued [`Fault`]
-//! (before authentication), then the throttle and the `fail_rate` coin, then
-//! the endpoint. All of these apply to the OAuth endpoints too, and every
-//! answer, chaos included, is in [`Emulator::requests`].
+//! Each request's body is read first, up to [`MAX_REQUEST_BYTES`] (413
+//! beyond it, at once); the request is logged on arrival, then goes: latency
+//! and any delay for its path, then the next matching queued [`Fault`], else
+//! the fault plan's (both before authentication), then the throttle and the
+//! `fail_rate` coin, then the endpoint. All of these apply to the OAuth
+//! endpoints too, and every request, chaos included, is in
+//! [`Emulator::requests`] with its arrival time and, once answered, its
+//! status. A change is saved to the `--state` file before it is answered,
+//! and undone if it cannot be saved.
 
 mod chaos;
 mod cli;
 mod conn;
+mod form;
 mod handlers;
+mod log;
 mod oauth;
+mod options;
 mod persist;
 mod principals;
+mod recorded;
+mod redact;
+mod secrets_api;
 mod server;
 pub mod state;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-pub use chaos::Fault;
+pub use chaos::{Fault, FaultRequest};
 pub use cli::EmulatorArgs;
+pub use handlers::MAX_REQUEST_BYTES;
+pub use log::{max_in_window, MAX_RECORDED_BODY_BYTES_TOTAL};
+pub use options::{
+    EmulatorOptions, GetMode, DEFAULT_RECORDED_BODY_BYTES, DEFAULT_REQUEST_LOG_CAPACITY,
+    DEFAULT_SEED,
+};
 pub use principals::{
     EmulatorConfig, FederationConfig, GroupConfig, OAuthClientConfig, PrincipalConfig,
     PrincipalKind,
 };
+pub use recorded::{RecordedAuthorization, RecordedRequest, MAX_RECORDED_TEXT, SECRET_FIELDS};
 pub use server::{run_cli, serve, BackgroundEmulator};
-pub use state::{ApiError, Caller, ErrorCode, Permission};
-
-/// How `GET /api/2.0/secrets/get` behaves. Real workspaces differ: many return
-/// the value, some refuse a direct call outside a notebook.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum GetMode {
-    /// Return the secret's value.
-    #[default]
-    Allow,
-    /// Answer 400 BAD_REQUEST, as workspaces that only allow reads from notebooks do.
-    NotebookOnly,
-}
-
-/// How an emulator instance behaves. `Default` is an open workspace: every
-/// non-empty token is `admin@example.com`, a workspace admin; nothing is
-/// saved and nothing misbehaves.
-#[derive(Clone)]
-pub struct EmulatorOptions {
-    pub get_mode: GetMode,
-    /// The default principal: in an open workspace (no credentials
-    /// configured) every caller acts as it. It is always a workspace admin.
-    pub principal: String,
-    /// Most scopes the workspace may hold (real workspaces: 1000, older ones 100).
-    pub max_scopes: usize,
-    /// Print `METHOD path principal -> status` to stderr for each request.
-    pub verbose: bool,
-    /// Static Bearer tokens: (token, principal). Any credential configured
-    /// here, in `principals`, `oauth_clients` or `oidc_federation` closes
-    /// the workspace: unknown tokens then get 401.
-    pub tokens: Vec<(String, String)>,
-    /// Extra workspace admins (besides `principal`, principals with
-    /// `admin = true` and members of the `admins` group).
-    pub admins: Vec<String>,
-    /// Users and service principals (tokens, groups, admin, Basic password).
-    pub principals: Vec<PrincipalConfig>,
-    /// Groups and their members (principals or groups).
-    pub groups: Vec<GroupConfig>,
-    /// OAuth M2M clients: (client_id, client_secret, principal).
-    pub oauth_clients: Vec<(String, String, String)>,
-    /// Token-exchange pairs: (client_id, subject_token, principal).
-    pub oidc_federation: Vec<(String, String, String)>,
-    /// `expires_in` of issued OAuth tokens; 0 issues already expired tokens.
-    pub token_lifetime_secs: u64,
-    /// Where to keep the state between runs (`None`: memory only).
-    pub state_file: Option<PathBuf>,
-    /// Added before every answer.
-    pub latency_ms: u64,
-    /// Fraction (0..=1) of requests answered 503 TEMPORARILY_UNAVAILABLE.
-    pub fail_rate: f64,
-    /// Seed of the `fail_rate` coin: the same seed fails the same requests.
-    pub seed: u64,
-    /// Answer 429 REQUEST_LIMIT_EXCEEDED above this many requests in the
-    /// current one-second window.
-    pub throttle_rps: Option<u32>,
-    /// `Retry-After` (seconds) on chaos 429s and 503s.
-    pub retry_after_secs: u64,
-}
-
-impl Default for EmulatorOptions {
-    fn default() -> Self {
-        Self {
-            get_mode: GetMode::Allow,
-            principal: "admin@example.com".to_string(),
-            max_scopes: 1000,
-            verbose: false,
-            tokens: Vec::new(),
-            admins: Vec::new(),
-            principals: Vec::new(),
-            groups: Vec::new(),
-            oauth_clients: Vec::new(),
-            oidc_federation: Vec::new(),
-            token_lifetime_secs: 3600,
-            state_file: None,
-            latency_ms: 0,
-            fail_rate: 0.0,
-            seed: DEFAULT_SEED,
-            throttle_rps: None,
-            retry_after_secs: 1,
-        }
-    }
-}
-
-/// `--seed`'s default, so that runs repeat unless asked otherwise.
-pub const DEFAULT_SEED: u64 = 1;
-
-/// Tokens and secrets stay out of `{:?}`: only their counts show.
-impl std::fmt::Debug for EmulatorOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmulatorOptions")
-            .field("get_mode", &self.get_mode)
-            .field("principal", &self.principal)
-            .field("max_scopes", &self.max_scopes)
-            .field("verbose", &self.verbose)
-            .field("tokens", &self.tokens.len())
-            .field("admins", &self.admins)
-            .field("principals", &self.principals.len())
-            .field("groups", &self.groups.len())
-            .field("oauth_clients", &self.oauth_clients.len())
-            .field("oidc_federation", &self.oidc_federation.len())
-            .field("token_lifetime_secs", &self.token_lifetime_secs)
-            .field("state_file", &self.state_file)
-            .field("latency_ms", &self.latency_ms)
-            .field("fail_rate", &self.fail_rate)
-            .field("seed", &self.seed)
-            .field("throttle_rps", &self.throttle_rps)
-            .field("retry_after_secs", &self.retry_after_secs)
-            .finish()
-    }
-}
-
-impl EmulatorOptions {
-    /// Adds a config file's principals, groups, OAuth clients and federation
-    /// pairs to these options.
-    pub fn add_config(&mut self, config: EmulatorConfig) {
-        self.principals.extend(config.principals);
-        self.groups.extend(config.groups);
-        self.oauth_clients.extend(
-            config
-                .oauth_clients
-                .into_iter()
-                .map(|c| (c.client_id, c.client_secret, c.principal)),
-        );
-        self.oidc_federation.extend(
-            config
-                .oidc_federation
-                .into_iter()
-                .map(|c| (c.client_id, c.subject_token, c.principal)),
-        );
-    }
-
-    /// [`EmulatorConfig::load`] then [`EmulatorOptions::add_config`].
-    pub fn add_config_file(&mut self, path: &Path) -> anyhow::Result<()> {
-        self.add_config(EmulatorConfig::load(path)?);
-        Ok(())
-    }
-}
-
-/// One request as the emulator received it, for tests to assert on.
-/// It holds tokens and secret values: it stays in memory and is never printed.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct RecordedRequest {
-    pub method: String,
-    pub path: String,
-    /// The raw query string, still percent-encoded.
-    pub query: Option<String>,
-    pub authorization: Option<String>,
-    pub content_type: Option<String>,
-    pub user_agent: Option<String>,
-    /// The body parsed as JSON, or as a JSON string holding the raw text when
-    /// it was not JSON; `None` when the body was empty.
-    pub body: Option<serde_json::Value>,
-    pub status: u16,
-}
+pub use state::{Caller, ErrorCode, Permission, ServiceError};
 
 /// Shared handle to the emulator's state (cheap to clone).
 #[derive(Clone)]
@@ -202,7 +76,10 @@ pub struct Emulator {
 
 struct Inner {
     store: Mutex<state::Store>,
-    requests: Mutex<Vec<RecordedRequest>>,
+    requests: Mutex<log::RequestLog>,
+    recorded_body_bytes: usize,
+    /// The request log's fingerprint keys.
+    redactor: Arc<redact::Redactor>,
     get_mode: Mutex<GetMode>,
     directory: principals::Directory,
     /// OAuth access token → (principal, expiry).
@@ -256,7 +133,12 @@ impl Emulator {
         );
         let inner = Inner {
             store: Mutex::new(store),
-            requests: Mutex::new(Vec::new()),
+            requests: Mutex::new(log::RequestLog::new(
+                opts.request_log_capacity,
+                MAX_RECORDED_BODY_BYTES_TOTAL,
+            )),
+            recorded_body_bytes: opts.recorded_body_bytes,
+            redactor: Arc::new(redact::Redactor::new()),
             get_mode: Mutex::new(opts.get_mode),
             directory,
             issued: Mutex::new(HashMap::new()),
@@ -278,27 +160,40 @@ impl Emulator {
         handlers::router(self.clone())
     }
 
-    /// Every request received so far, in arrival order.
+    /// The most recent requests (see [`EmulatorOptions::request_log_capacity`]),
+    /// in arrival order, including those still being answered (status 0).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.inner.requests).clone()
+        lock(&self.inner.requests).entries()
     }
 
+    /// How many requests to exactly `path` have arrived so far, answered or
+    /// not (cheaper than [`Emulator::requests`] for a test that polls).
+    pub fn count_requests(&self, path: &str) -> usize {
+        lock(&self.inner.requests).count(path)
+    }
+
+    /// The marker the request log keeps in place of the secret `value`
+    /// (see [`RecordedRequest`]), for comparing a recorded body:
+    /// `json!({"scope": "s", "key": "k", "string_value": emulator.redacted("v")})`.
+    pub fn redacted(&self, value: &str) -> String {
+        self.inner.redactor.marker(value.as_bytes())
+    }
+
+    /// Empties the request log; a fault plan's [`FaultRequest::nth`] starts
+    /// again at 1.
     pub fn clear_requests(&self) {
         lock(&self.inner.requests).clear();
     }
 
     /// Adds an Azure Key Vault-backed scope, which no PAT-authenticated API
     /// call can create; the default principal holds MANAGE on it. An invalid
-    /// or existing name is ignored (tests seed known-good names).
+    /// or existing name is ignored (tests seed known-good names), and so is a
+    /// failed save of the state file (printed to stderr; the scope is then
+    /// not added).
     pub fn seed_keyvault_scope(&self, name: &str, resource_id: &str, dns_name: &str) {
         let principal = self.inner.directory.default_caller().name;
-        let mut store = self.store();
-        if store
-            .seed_keyvault_scope(&principal, name, resource_id, dns_name)
-            .is_ok()
-        {
-            let _ = self.persist(&store);
-        }
+        let _ =
+            self.change(|store| store.seed_keyvault_scope(&principal, name, resource_id, dns_name));
     }
 
     /// The stored bytes of a secret (case-insensitive names), bypassing HTTP.
@@ -328,6 +223,39 @@ impl Emulator {
 
     pub fn clear_faults(&self) {
         lock(&self.inner.chaos).clear_faults();
+    }
+
+    /// Lets `plan` decide, for each request, whether it gets a [`Fault`]
+    /// instead of its normal answer (`None`: answer normally). It sees the
+    /// method, the path, the `key` the request names and how many requests
+    /// for that path and key arrived so far, this one included; a queued
+    /// fault ([`Emulator::push_fault`]) that matches comes first. The plan
+    /// replaces any earlier one.
+    ///
+    /// ```
+    /// # use dbsecrets_emulator::{Emulator, EmulatorOptions, Fault};
+    /// let emulator = Emulator::new(EmulatorOptions::default());
+    /// // The first two attempts of every put are throttled.
+    /// emulator.set_fault_plan(|r| {
+    ///     (r.path == "/api/2.0/secrets/put" && r.nth <= 2).then(|| Fault::throttled("0"))
+    /// });
+    /// ```
+    pub fn set_fault_plan(
+        &self,
+        plan: impl Fn(&FaultRequest<'_>) -> Option<Fault> + Send + Sync + 'static,
+    ) {
+        lock(&self.inner.chaos).set_plan(Some(Arc::new(plan)));
+    }
+
+    pub fn clear_fault_plan(&self) {
+        lock(&self.inner.chaos).set_plan(None);
+    }
+
+    /// Delays every request whose path starts with `path_prefix` by `delay`
+    /// (after `latency_ms`, before any fault), e.g. to make puts slow;
+    /// `Duration::ZERO` removes the delay.
+    pub fn set_delay_for(&self, path_prefix: &str, delay: Duration) {
+        lock(&self.inner.chaos).set_delay(path_prefix, delay);
     }
 
     /// Changes `latency_ms` while running.
@@ -371,8 +299,12 @@ impl Emulator {
         lock(&self.inner.chaos)
     }
 
-    fn record(&self, request: RecordedRequest) {
-        lock(&self.inner.requests).push(request);
+    fn log_arrival(&self, request: RecordedRequest) -> log::Arrival {
+        lock(&self.inner.requests).arrive(request)
+    }
+
+    fn log_answer(&self, seq: u64, status: u16, principal: Option<String>) {
+        lock(&self.inner.requests).answer(seq, status, principal);
     }
 
     fn token_lifetime(&self) -> Duration {
@@ -394,16 +326,28 @@ impl Emulator {
         Some((principal.clone(), Instant::now() < *expiry))
     }
 
-    /// Saves the state file, if there is one; called with the store locked
-    /// after each change.
-    fn persist(&self, store: &state::Store) -> Result<(), ApiError> {
+    /// Makes a change to the store under its lock, then saves the state
+    /// file, if there is one (still under the lock, so saves happen in the
+    /// order of the changes). When the save fails the change is undone and
+    /// the answer is `INTERNAL_ERROR`: the emulator never keeps a change it
+    /// answered as failed (a retry must not find it done already).
+    fn change<T>(
+        &self,
+        apply: impl FnOnce(&mut state::Store) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        let mut store = self.store();
         let Some(path) = &self.inner.state_file else {
-            return Ok(());
+            return apply(&mut store);
         };
-        persist::save(path, store).map_err(|e| {
+        // The save writes the whole store anyway; a copy costs no more.
+        let before = store.clone();
+        let value = apply(&mut store)?;
+        if let Err(e) = persist::save(path, &store) {
+            *store = before;
             let message = format!("{e:#}");
-            eprintln!("emulator: {message}");
-            ApiError::new(ErrorCode::InternalError, message)
-        })
+            eprintln!("emulator: {message}; the change is undone");
+            return Err(ServiceError::new(ErrorCode::InternalError, message));
+        }
+        Ok(value)
     }
 }

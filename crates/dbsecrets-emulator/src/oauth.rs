@@ -5,7 +5,6 @@
 //! (workload identity federation). Tokens it issues are opaque, accepted as
 //! `Bearer` tokens until they expire, and then answered with 401.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasher as _, Hasher as _};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -15,7 +14,7 @@ use axum::response::{IntoResponse as _, Response};
 use base64::Engine as _;
 use serde_json::{json, Value};
 
-use super::Emulator;
+use super::{form, Emulator};
 
 pub(super) const DISCOVERY_PATH: &str = "/oidc/.well-known/oauth-authorization-server";
 pub(super) const DATABRICKS_CONFIG_PATH: &str = "/.well-known/databricks-config";
@@ -56,7 +55,7 @@ pub(super) fn token(
     emulator: &Emulator,
     method: &Method,
     headers: &HeaderMap,
-    body: &Result<Bytes, axum::Error>,
+    body: Option<&Bytes>,
 ) -> (Response, Option<String>) {
     match issue(emulator, method, headers, body) {
         Ok((value, principal)) => (json_ok(value), Some(principal)),
@@ -71,11 +70,13 @@ struct OAuthError {
     description: String,
 }
 
-fn fail(status: StatusCode, error: &'static str, description: impl Into<String>) -> OAuthError {
-    OAuthError {
-        status,
-        error,
-        description: description.into(),
+impl OAuthError {
+    fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
+        Self {
+            status,
+            error,
+            description: description.into(),
+        }
     }
 }
 
@@ -83,12 +84,13 @@ fn issue(
     emulator: &Emulator,
     method: &Method,
     headers: &HeaderMap,
-    body: &Result<Bytes, axum::Error>,
+    body: Option<&Bytes>,
 ) -> Result<(Value, String), OAuthError> {
-    let invalid_request =
-        |description: &str| fail(StatusCode::BAD_REQUEST, "invalid_request", description);
+    let invalid_request = |description: &str| {
+        OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", description)
+    };
     if method != Method::POST {
-        return Err(fail(
+        return Err(OAuthError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "invalid_request",
             format!("Method {method} is not allowed; use POST."),
@@ -107,18 +109,16 @@ fn issue(
             "Content-Type must be application/x-www-form-urlencoded",
         ));
     }
-    let body = body
-        .as_ref()
-        .map_err(|_| invalid_request("Could not read the request body"))?;
+    let body = body.ok_or_else(|| invalid_request("Could not read the request body"))?;
     let form = std::str::from_utf8(body)
         .ok()
-        .and_then(parse_form)
+        .and_then(form::parse)
         .ok_or_else(|| invalid_request("The request body is not a valid form"))?;
     let field = |name: &str| form.get(name).map(String::as_str).filter(|v| !v.is_empty());
 
     let grant_type = field("grant_type").ok_or_else(|| invalid_request("Missing grant_type"))?;
     if grant_type != CLIENT_CREDENTIALS && grant_type != TOKEN_EXCHANGE {
-        return Err(fail(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
             format!("Unsupported grant_type: {grant_type}"),
@@ -126,7 +126,7 @@ fn issue(
     }
     let scope = field("scope").ok_or_else(|| invalid_request("Missing scope"))?;
     if !scope.split(' ').any(|s| s == ALL_APIS) {
-        return Err(fail(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "invalid_scope",
             format!("Invalid scope: {scope}; this workspace grants {ALL_APIS}"),
@@ -142,7 +142,7 @@ fn issue(
             ),
         };
         directory.client(&id, &secret).ok_or_else(|| {
-            fail(
+            OAuthError::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
                 "Client authentication failed",
@@ -158,7 +158,7 @@ fn issue(
             field("subject_token").ok_or_else(|| invalid_request("Missing subject_token"))?;
         let id = field("client_id").ok_or_else(|| invalid_request("Missing client_id"))?;
         directory.federated(id, subject).ok_or_else(|| {
-            fail(
+            OAuthError::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_grant",
                 "The subject token is not valid for this client",
@@ -190,38 +190,6 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let pair = String::from_utf8(decoded).ok()?;
     let (id, secret) = pair.split_once(':')?;
     Some((id.to_string(), secret.to_string()))
-}
-
-/// `application/x-www-form-urlencoded`: `+` is a space, `%XX` a byte; the
-/// first of repeated names wins. `None` when an escape is broken or the
-/// result is not UTF-8.
-fn parse_form(body: &str) -> Option<HashMap<String, String>> {
-    let mut form = HashMap::new();
-    for pair in body.split('&').filter(|p| !p.is_empty()) {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        form.entry(decode_component(name)?)
-            .or_insert(decode_component(value)?);
-    }
-    Some(form)
-}
-
-fn decode_component(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
 }
 
 /// An opaque, unguessable access token: std's randomly keyed hasher over a
@@ -262,18 +230,6 @@ fn json_with_status(status: StatusCode, value: &Value) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn forms_decode() {
-        let f = parse_form("a=1&b=x+y%2Fz&a=2&empty=&flag").unwrap();
-        assert_eq!(f["a"], "1");
-        assert_eq!(f["b"], "x y/z");
-        assert_eq!(f["empty"], "");
-        assert_eq!(f["flag"], "");
-        assert!(parse_form("a=%zz").is_none());
-        assert!(parse_form("a=%4").is_none());
-        assert!(parse_form("a=%ff").is_none());
-    }
 
     #[test]
     fn tokens_are_distinct() {

@@ -1,7 +1,14 @@
 //! The `--state` file: JSON holding every scope, secret (base64 value,
 //! timestamp) and ACL. Written after each change to a temporary file in the
-//! same directory, with mode 0600, then renamed over the old one, so a crash
-//! leaves either the old or the new state, never half of one.
+//! same directory (`.NAME.tmp-PID-N`), then renamed over the old one, so a
+//! crash leaves either the old or the new state, never half of one. A
+//! temporary file that a killed emulator left behind holds secrets too: the
+//! next start removes it (one emulator per state file is assumed).
+//!
+//! On Unix the temporary file, and so the state file, is created with mode
+//! 0600 whatever the umask. Elsewhere it gets the directory's default
+//! permissions (on Windows, the ACLs it inherits); keep the state file in a
+//! private directory there.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -22,6 +29,7 @@ pub(super) fn load(path: &Path, max_scopes: usize) -> anyhow::Result<Store> {
             path.display()
         );
     }
+    remove_stale_temp_files(path);
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Store::new(max_scopes)),
@@ -65,11 +73,38 @@ fn parent_dir(path: &Path) -> &Path {
 fn temp_path(path: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    parent_dir(path).join(format!("{}{}-{n}", temp_prefix(path), std::process::id()))
+}
+
+/// What the names of `path`'s temporary files start with: `.NAME.tmp-`.
+fn temp_prefix(path: &Path) -> String {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state".to_string());
-    parent_dir(path).join(format!(".{name}.tmp-{}-{n}", std::process::id()))
+    format!(".{name}.tmp-")
+}
+
+/// Removes the temporary files of `path` that an emulator killed mid-save
+/// left behind (files and links only; never a directory). A failure is
+/// reported, not fatal: the next save does not need the name.
+fn remove_stale_temp_files(path: &Path) {
+    let prefix = temp_prefix(path);
+    let Ok(entries) = std::fs::read_dir(parent_dir(path)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let stale = entry.file_name().to_string_lossy().starts_with(&prefix)
+            && entry.file_type().is_ok_and(|t| !t.is_dir());
+        if stale {
+            if let Err(e) = std::fs::remove_file(entry.path()) {
+                eprintln!(
+                    "emulator: could not remove the stale temporary file {}: {e}",
+                    entry.path().display()
+                );
+            }
+        }
+    }
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -193,8 +193,10 @@ async fn every_endpoint_on_both_sides_of_each_level() {
 #[tokio::test]
 async fn groups_users_and_admins() {
     let api = team();
-    api.post_as(BOB, "scopes/create", json!({"scope": "team"}))
+    let r = api
+        .post_as(BOB, "scopes/create", json!({"scope": "team"}))
         .await;
+    assert_eq!(r, (200, json!({})));
     let grant = json!({"scope": "team", "principal": "eng", "permission": "WRITE"});
     assert_eq!(api.post_as(BOB, "acls/put", grant).await.0, 200);
     // alice writes through her group...
@@ -318,8 +320,10 @@ async fn config_files_in_toml_and_json() {
     let mut opts = EmulatorOptions::default();
     opts.add_config_file(&toml_path).unwrap();
     let api = Api::with(opts);
-    api.post_as("root-token", "scopes/create", json!({"scope": "p"}))
+    let r = api
+        .post_as("root-token", "scopes/create", json!({"scope": "p"}))
         .await;
+    assert_eq!(r, (200, json!({})));
     let grant = json!({"scope": "p", "principal": "platform", "permission": "READ"});
     assert_eq!(api.post_as("root-token", "acls/put", grant).await.0, 200);
     // alice reads through data-engineers ⊂ platform (nested groups).
