@@ -121,7 +121,7 @@ fn table_row(stdout: &str, name: &str) -> Vec<String> {
         .unwrap_or_else(|| panic!("no row {name}: {stdout}"))
 }
 
-fn auth_used(bed: &Bed) -> String {
+fn auth_used(bed: &Bed) -> dbsecrets_emulator::RecordedAuthorization {
     bed.requests()
         .last()
         .and_then(|r| r.authorization.clone())

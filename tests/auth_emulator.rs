@@ -59,19 +59,13 @@ fn oauth_m2m_signs_in_as_the_service_principal() {
             ("POST", "/api/2.0/secrets/scopes/create"),
         ]
     );
-    assert!(
-        reqs[1]
-            .authorization
-            .as_deref()
-            .unwrap()
-            .starts_with("Basic "),
+    assert_eq!(
+        reqs[1].authorization.as_ref().unwrap().scheme,
+        "Basic",
         "client credentials go in HTTP Basic"
     );
-    assert!(reqs[2]
-        .authorization
-        .as_deref()
-        .unwrap()
-        .starts_with("Bearer emu-oauth-"));
+    assert_eq!(reqs[2].authorization.as_ref().unwrap().scheme, "Bearer");
+    assert_eq!(reqs[2].principal.as_deref(), Some("sp-ci"));
     assert!(reqs[2]
         .user_agent
         .as_deref()
@@ -132,7 +126,10 @@ fn workload_identity_federation_exchanges_the_id_token() {
     for field in [
         "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange",
         "subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Ajwt",
-        "subject_token=github-id-token",
+        &format!(
+            "subject_token={}",
+            bed.emu.emulator().redacted("github-id-token")
+        ),
         "client_id=gha-client",
         "scope=all-apis",
     ] {

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 
 /// The Authorization header of the last request.
-fn auth_used(bed: &Bed) -> String {
+fn auth_used(bed: &Bed) -> dbsecrets_emulator::RecordedAuthorization {
     bed.requests()
         .last()
         .and_then(|r| r.authorization.clone())

@@ -35,8 +35,8 @@ fn create_then_list_in_every_format() {
         "unset fields are left out"
     );
     assert_eq!(
-        reqs[0].authorization.as_deref(),
-        Some(format!("Bearer {TOKEN}").as_str())
+        reqs[0].authorization.as_ref().unwrap(),
+        format!("Bearer {TOKEN}").as_str()
     );
     assert_eq!(reqs[0].content_type.as_deref(), Some("application/json"));
     let ua = reqs[0].user_agent.clone().unwrap();

@@ -17,7 +17,9 @@ fn put_with_value_sends_string_value_exactly() {
     let reqs = bed.requests_to("POST", "/api/2.0/secrets/put");
     assert_eq!(
         reqs[0].body,
-        Some(json!({"scope": "s", "key": "api-key", "string_value": " sk-xxx \n"}))
+        Some(
+            json!({"scope": "s", "key": "api-key", "string_value": bed.emu.emulator().redacted(" sk-xxx \n")})
+        )
     );
     assert_eq!(
         bed.emu.emulator().secret_bytes("s", "api-key").unwrap(),
@@ -81,7 +83,7 @@ fn binary_stdin_is_sent_as_bytes_value() {
         .body
         .clone()
         .unwrap();
-    assert_eq!(body["bytes_value"], "AP/+");
+    assert_eq!(body["bytes_value"], bed.emu.emulator().redacted("AP/+"));
     assert!(body.get("string_value").is_none());
 }
 
@@ -135,7 +137,10 @@ fn text_file_keeps_its_trailing_newline() {
         .body
         .clone()
         .unwrap();
-    assert_eq!(body["string_value"], "line1\nline2\n");
+    assert_eq!(
+        body["string_value"],
+        bed.emu.emulator().redacted("line1\nline2\n")
+    );
 }
 
 #[test]
