@@ -242,7 +242,13 @@ impl Client {
         if (200..300).contains(&status) {
             return Ok((status, resp.body));
         }
-        let (error_code, message) = parse_error_body(&resp.body);
+        // A server that quotes the request back must not make us show the value.
+        let echoes = body.map(crate::http::echo_forms).unwrap_or_default();
+        let (error_code, message) = if echoes.is_empty() {
+            parse_error_body(&resp.body)
+        } else {
+            parse_error_body(&crate::http::mask_echoes(&resp.body, &echoes))
+        };
         let err = Error::status(status, error_code, message);
         if status == 429 || status == 503 {
             Err(Attempt::Retryable(err, resp.retry_after))

@@ -71,7 +71,7 @@ impl AzureClientSecret {
             ("client_secret", self.client_secret.expose_secret()),
             ("resource", AZURE_DATABRICKS_RESOURCE),
         ]);
-        send_json::<TokenResponse>(http, req, &self.endpoint)
+        send_json::<TokenResponse>(http, req, &self.endpoint, "a token")
             .await
             .and_then(|r| r.into_token(&self.endpoint))
             .map_err(|f| {

@@ -50,7 +50,7 @@ impl OAuthM2m {
             .post(endpoint)
             .basic_auth(&self.client_id, Some(self.client_secret.expose_secret()))
             .form(&[("grant_type", "client_credentials"), ("scope", "all-apis")]);
-        let result = super::token::send_json::<TokenResponse>(http, req, endpoint)
+        let result = super::token::send_json::<TokenResponse>(http, req, endpoint, "a token")
             .await
             .and_then(|r| r.into_token(endpoint));
         result.map_err(|f| {

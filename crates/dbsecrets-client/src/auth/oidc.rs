@@ -101,13 +101,17 @@ impl TokenExchange {
                     .client()
                     .get(url.as_str())
                     .bearer_auth(request_token.expose_secret());
-                let answer: GitHubIdToken = send_json(http, req, url.as_str()).await.map_err(|f| {
-                    SignInError::new(format!(
-                        "{name}: cannot get an ID token from GitHub Actions ({}): {f}",
-                        strip_query(request_url)
-                    ))
-                    .with_hint("the workflow job needs `permissions: id-token: write`")
-                })?;
+                let answer: GitHubIdToken = send_json(http, req, url.as_str(), "an ID token")
+                    .await
+                    .map_err(|f| {
+                        f.auth_error(
+                            format!(
+                                "{name}: cannot get an ID token from GitHub Actions ({}): {f}",
+                                strip_query(request_url)
+                            ),
+                            || "the workflow job needs `permissions: id-token: write`".to_string(),
+                        )
+                    })?;
                 answer
                     .value
                     .filter(|v| !v.trim().is_empty())
@@ -116,6 +120,7 @@ impl TokenExchange {
                         SignInError::new(format!(
                             "{name}: GitHub Actions' ID-token service answered without a value"
                         ))
+                        .with_failure(crate::error::SignInFailure::Invalid)
                     })
             }
         }
@@ -144,7 +149,7 @@ impl TokenExchange {
             Some(id) => format!("client id '{id}'"),
             None => "account-wide token federation (no client id)".to_string(),
         };
-        send_json::<TokenResponse>(http, req, endpoint)
+        send_json::<TokenResponse>(http, req, endpoint, "a token")
             .await
             .and_then(|r| r.into_token(endpoint))
             .map_err(|f| {

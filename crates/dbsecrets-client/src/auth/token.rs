@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::error::{parse_error_body, status_text, SignInError};
+use crate::error::{parse_error_body, status_text, SignInError, SignInFailure};
 use crate::http::{check_credential_url as check_url, strip_query, Http, SendFailure};
 
 /// Tokens are renewed this long before they expire, so that a request never
@@ -119,35 +119,34 @@ impl TokenFailure {
         message: String,
         rejected_hint: impl FnOnce() -> String,
     ) -> SignInError {
-        let err = SignInError::new(message).transient_if(self.is_transient());
-        if self.is_rejection() {
+        let err = SignInError::new(message).with_failure(self.failure());
+        if self.failure() == SignInFailure::Rejected {
             err.with_hint(rejected_hint())
         } else {
             err
         }
     }
 
-    /// Unreachable, throttled or unavailable: worth another try.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
+    /// What kind of failure this is: unreachable, throttled or unavailable is
+    /// worth another try; 401, 403 or an OAuth error code is a refusal of the
+    /// credentials; anything else (an HTML page, a server error, JSON without
+    /// a token) is an answer that is not what the endpoint sends.
+    pub fn failure(&self) -> SignInFailure {
+        match self {
             TokenFailure::Transport(_)
-                | TokenFailure::Status {
-                    status: 429 | 503,
-                    ..
-                }
-        )
-    }
-
-    /// The endpoint rejected the credentials (as opposed to being unreachable or broken).
-    pub fn is_rejection(&self) -> bool {
-        matches!(
-            self,
+            | TokenFailure::Status {
+                status: 429 | 503, ..
+            } => SignInFailure::Unreachable,
             TokenFailure::Status {
-                status: 400..=403,
-                ..
+                status: 401 | 403, ..
             }
-        )
+            | TokenFailure::Status {
+                status: 400,
+                code: Some(_),
+                ..
+            } => SignInFailure::Rejected,
+            _ => SignInFailure::Invalid,
+        }
     }
 }
 
@@ -158,6 +157,7 @@ pub async fn send_json<T: serde::de::DeserializeOwned>(
     http: &Http,
     req: reqwest::RequestBuilder,
     url: &str,
+    what: &str,
 ) -> Result<T, TokenFailure> {
     let req = req.build().map_err(|e| {
         TokenFailure::Transport(format!(
@@ -171,7 +171,7 @@ pub async fn send_json<T: serde::de::DeserializeOwned>(
         .map_err(|f| match f {
             SendFailure::Transport { message, .. } => TokenFailure::Transport(message),
             SendFailure::Redirect { status, .. } => TokenFailure::Invalid(format!(
-                "{} answered with a redirect (HTTP {status}) instead of a token",
+                "{} answered with a redirect (HTTP {status}) instead of {what}",
                 strip_query(url)
             )),
             SendFailure::TooLarge { status } => TokenFailure::Invalid(format!(
@@ -191,7 +191,7 @@ pub async fn send_json<T: serde::de::DeserializeOwned>(
     }
     serde_json::from_slice(&resp.body).map_err(|_| {
         TokenFailure::Invalid(format!(
-            "{} answered HTTP {status} with a body that is not the expected JSON",
+            "{} answered HTTP {status} with something that is not {what}",
             strip_query(url)
         ))
     })
@@ -290,16 +290,23 @@ impl Discovery {
             .get_or_try_init(|| async {
                 check_url(&self.url, "the OAuth discovery URL")
                     .map_err(|m| SignInError::new(format!("{method}: {m}")))?;
-                let doc: DiscoveryDocument = send_json(http, http.client().get(&self.url), &self.url)
-                    .await
-                    .map_err(|f| {
-                        let transient = f.is_transient();
+                let doc: DiscoveryDocument = send_json(
+                    http,
+                    http.client().get(&self.url),
+                    &self.url,
+                    "an OAuth discovery document",
+                )
+                .await
+                .map_err(|f| {
                         SignInError::new(format!(
                             "{method}: cannot find the OAuth token endpoint: GET {} (from {}): {f}",
                             strip_query(&self.url),
                             self.origin
                         ))
-                        .transient_if(transient)
+                        .with_failure(match f.failure() {
+                            SignInFailure::Unreachable => SignInFailure::Unreachable,
+                            _ => SignInFailure::Invalid,
+                        })
                         .with_hint("check that the host is a Databricks workspace URL, or set DATABRICKS_DISCOVERY_URL (discovery_url) to its OAuth discovery document")
                     })?;
                 let endpoint = doc
@@ -310,6 +317,7 @@ impl Discovery {
                             "{method}: the OAuth discovery document {} has no token_endpoint",
                             strip_query(&self.url)
                         ))
+                        .with_failure(SignInFailure::Invalid)
                     })?;
                 check_url(&endpoint, "the OAuth token endpoint")
                     .map_err(|m| SignInError::new(format!("{method}: {m}")))?;

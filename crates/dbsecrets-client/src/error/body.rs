@@ -1,6 +1,15 @@
 //! What a server's error answer says: its body read for a code and a message
 //! (JSON, OAuth's JSON, plain `CODE: message`; never HTML), and the one-line
 //! text a person reads.
+//!
+//! Everything a server controls is cleaned here, once, before it reaches any
+//! message, log line or report: control characters and text-direction
+//! overrides folded to spaces, and a length cap ([`clean`]).
+
+/// Longest error code kept from a server's answer, in characters.
+pub const MAX_CODE_CHARS: usize = 100;
+/// Longest message kept from a server's answer, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 300;
 
 /// `CODE: message (HTTP n)`, with whatever parts are known.
 pub fn status_text(status: u16, code: Option<&str>, message: Option<&str>) -> String {
@@ -40,37 +49,51 @@ pub fn parse_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
         };
         let code = field(&["error_code", "error"]);
         let message = field(&["message", "error_description", "detail"]);
-        return (code, message.map(|m| clip(&m)));
+        return (
+            code.map(|c| clean(&c, MAX_CODE_CHARS)),
+            message.map(|m| clean(&m, MAX_MESSAGE_CHARS)),
+        );
     }
     if trimmed.starts_with('<') || trimmed.starts_with('{') || trimmed.starts_with('[') {
         return (None, None); // HTML, or JSON we cannot read: never shown raw
     }
     if let Some((code, msg)) = trimmed.split_once(": ") {
         if !code.is_empty() && code.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
-            return (Some(code.to_string()), Some(clip(msg)));
+            return (
+                Some(clean(code, MAX_CODE_CHARS)),
+                Some(clean(msg, MAX_MESSAGE_CHARS)),
+            );
         }
     }
-    (None, Some(clip(trimmed)))
+    (None, Some(clean(trimmed, MAX_MESSAGE_CHARS)))
 }
 
-/// Keeps a server message to one line of reasonable length.
-fn clip(s: &str) -> String {
-    let line = one_line(s);
-    if line.chars().count() > 300 {
-        let cut: String = line.chars().take(300).collect();
+/// A string a server controls, fit for a terminal and a report: one line (see
+/// [`one_line`]) of at most `max` characters (`…` marks a cut).
+pub fn clean(s: &str, max: usize) -> String {
+    // Only the start can be shown: do not fold megabytes to cut them after.
+    let head: String = s.chars().take(max.saturating_mul(2) + 1).collect();
+    let line = one_line(&head);
+    if line.chars().count() > max || head.len() < s.len() {
+        let cut: String = line.chars().take(max).collect();
         format!("{cut}…")
     } else {
         line
     }
 }
 
-/// Folds newlines and control characters so that a message stays on one line
-/// and cannot drive a terminal.
+/// Folds newlines, control characters and text-direction overrides to single
+/// spaces, so that a message stays on one line and cannot drive a terminal or
+/// reorder what is shown.
 pub fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = false;
     for c in s.chars() {
-        let c = if c.is_control() { ' ' } else { c };
+        let c = if c.is_control() || is_bidi_control(c) {
+            ' '
+        } else {
+            c
+        };
         if c == ' ' {
             if !last_space {
                 out.push(' ');
@@ -82,4 +105,28 @@ pub fn one_line(s: &str) -> String {
         }
     }
     out.trim().to_string()
+}
+
+/// Unicode's explicit direction marks, embeddings, overrides and isolates.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_strings_are_one_capped_line() {
+        let code = format!("E\x1b[2J{}", "X".repeat(5_000_000));
+        let body = serde_json::json!({"error_code": code, "message": "a\nb\u{202E}c"}).to_string();
+        let (c, m) = parse_error_body(body.as_bytes());
+        let c = c.unwrap();
+        assert!(c.chars().count() <= MAX_CODE_CHARS + 1, "{}", c.len());
+        assert!(!c.contains('\x1b') && c.ends_with('…'));
+        assert_eq!(m.as_deref(), Some("a b c"));
+        let (c, m) = parse_error_body(format!("BAD: {}", "y".repeat(1000)).as_bytes());
+        assert_eq!(c.as_deref(), Some("BAD"));
+        assert_eq!(m.unwrap().chars().count(), MAX_MESSAGE_CHARS + 1);
+    }
 }

@@ -11,7 +11,7 @@ use crate::config::ConfigError;
 mod body;
 mod sign_in;
 
-pub use body::{one_line, parse_error_body, status_text};
+pub use body::{clean, one_line, parse_error_body, status_text};
 pub use sign_in::{SignInError, SignInFailure};
 
 /// What kind of failure an [`Error`] is: what a caller acts on (an exit code,
@@ -271,6 +271,7 @@ impl From<SignInError> for Error {
         let kind = match e.failure {
             SignInFailure::Rejected => ErrorKind::Unauthenticated,
             SignInFailure::Unreachable => ErrorKind::Transport,
+            SignInFailure::Invalid => ErrorKind::InvalidResponse,
         };
         Error::new(kind, Detail::SignIn(e))
     }

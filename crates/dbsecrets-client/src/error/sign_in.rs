@@ -19,6 +19,10 @@ pub enum SignInFailure {
     Rejected,
     /// The sign-in service could not be reached, or was unavailable: worth another try.
     Unreachable,
+    /// The sign-in service answered something that is not what it should (an
+    /// HTML page, a server error, JSON without a token): not a verdict on the
+    /// credentials.
+    Invalid,
 }
 
 impl SignInError {
@@ -35,6 +39,12 @@ impl SignInError {
         if transient {
             self.failure = SignInFailure::Unreachable;
         }
+        self
+    }
+
+    /// Sets why the sign-in failed.
+    pub fn with_failure(mut self, failure: SignInFailure) -> Self {
+        self.failure = failure;
         self
     }
 

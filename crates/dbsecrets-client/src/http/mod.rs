@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderValue, LOCATION, RETRY_AFTER};
 
 pub use limit::RateLimiter;
-pub use log::mask_values;
+pub use log::{echo_forms, mask_echoes, mask_values, SECRET_FIELDS};
 
 use crate::events::{Event, EventSink};
 use crate::settings::Settings;
@@ -190,7 +190,7 @@ impl Http {
                 .headers()
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .map(strip_query)
+                .map(|l| crate::error::clean(&strip_query(l), 200))
                 .unwrap_or_else(|| "another location".into());
             if self.tracing() {
                 self.trace(&format!(
