@@ -1,9 +1,8 @@
 //! Exit codes and error lines for server answers the emulator does not give:
 //! a scripted server on 127.0.0.1 plays the workspace.
 
-mod common;
-use common::fake::{Fake, Reply};
-use common::*;
+use crate::common::fake::{Fake, Reply};
+use crate::common::*;
 
 fn against(fake: &Fake, bed: &Bed, args: &[&str]) -> Out {
     let mut c = bed.bare();

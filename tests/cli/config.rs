@@ -2,8 +2,7 @@
 //! temporary HOME. Every test checks which workspace and credential were used by
 //! looking at the request the emulator received.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// The Authorization header of the last request.
 fn auth_used(bed: &Bed) -> String {

@@ -1,7 +1,6 @@
 //! acls, put-acl, get-acl, delete-acl.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[test]

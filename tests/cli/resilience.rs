@@ -1,8 +1,7 @@
 //! Transport faults: resets, silence, huge bodies, proxies, interruption.
 
-mod common;
-use common::fake::{Fake, Reply};
-use common::*;
+use crate::common::fake::{Fake, Reply};
+use crate::common::*;
 use std::time::{Duration, Instant};
 
 fn cmd_for(bed: &Bed, url: &str, args: &[&str]) -> assert_cmd::Command {

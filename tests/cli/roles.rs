@@ -1,8 +1,7 @@
 //! The seed's role model through the real binary against an emulator that
 //! enforces ACLs: administrators write the `secrets` scope, every user reads it.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn bed() -> Bed {
     Bed::with(EmulatorOptions {

@@ -1,7 +1,6 @@
 //! list-scopes, create-scope, delete-scope against the emulator.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[test]

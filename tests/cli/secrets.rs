@@ -1,7 +1,6 @@
 //! put (every value source), list, get, delete against the emulator.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[test]

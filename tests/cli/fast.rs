@@ -2,9 +2,8 @@
 //! a single request, no certificate store read for plain http, no config file
 //! read when the environment decides.
 
-mod common;
-use common::fake::{Fake, Reply};
-use common::*;
+use crate::common::fake::{Fake, Reply};
+use crate::common::*;
 use std::time::Duration;
 
 #[test]

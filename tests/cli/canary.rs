@@ -2,9 +2,8 @@
 //! --debug, in every output format, on success and failure paths; none of them
 //! may appear in any output, except the value `get` was asked to print.
 
-mod common;
-use common::fake::{Fake, Reply};
-use common::*;
+use crate::common::fake::{Fake, Reply};
+use crate::common::*;
 
 const VALUE: &str = "CANARY-VALUE-7f3a9c";
 const TOKEN: &str = "CANARY-TOKEN-91b2d4";
