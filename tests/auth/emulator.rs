@@ -2,8 +2,8 @@
 //! endpoints (discovery, client credentials, token exchange), in a workspace
 //! that only accepts the credentials it was given.
 
-mod common;
-use common::*;
+use crate::common::fake::{Fake, Reply};
+use crate::common::*;
 use serde_json::json;
 
 const SECRET: &str = "ci-secret-CANARY-42";
@@ -225,8 +225,7 @@ fn an_unreachable_token_endpoint_is_a_network_failure_not_an_auth_failure() {
 #[test]
 fn oauth_to_a_local_workspace_never_goes_through_a_proxy() {
     let bed = bed();
-    let proxy =
-        common::fake::Fake::start(vec![common::fake::Reply::raw(502, "text/plain", b"proxy")]);
+    let proxy = Fake::start(vec![Reply::raw(502, "text/plain", b"proxy")]);
     let mut c = bed.bare();
     c.env("DATABRICKS_HOST", bed.url())
         .env("DATABRICKS_CLIENT_ID", "ci-client")

@@ -4,7 +4,10 @@
 //! test checks what those servers received and the Authorization header the API
 //! server got, and no output ever shows a secret.
 
+#[path = "../common/mod.rs"]
 mod common;
+
+mod emulator;
 
 use std::path::PathBuf;
 
