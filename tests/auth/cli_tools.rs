@@ -1,14 +1,62 @@
 //! Tokens from other tools' sign-in: the Databricks CLI (`databricks auth token`)
 //! and the Azure CLI (`az account get-access-token`), played by scripts on PATH.
 
+#[cfg(unix)]
 use crate::common::fake::{Fake, Reply};
 use crate::common::*;
 use crate::support::*;
 
+/// A directory for fake CLIs, and a PATH that has it first. The fakes are sh
+/// scripts, so these tests are unix-only.
+#[cfg(unix)]
+struct Tools {
+    dir: tempfile::TempDir,
+}
+
+#[cfg(unix)]
+impl Tools {
+    fn new() -> Self {
+        Tools {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// Writes an executable sh script that logs its arguments to `<name>.log`.
+    fn script(&self, name: &str, body: &str) -> std::path::PathBuf {
+        let path = self.dir.path().join(name);
+        let log = self.dir.path().join(format!("{name}.log"));
+        let text = format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n{body}\n",
+            log.display()
+        );
+        let tmp = self.dir.path().join(format!(".{name}.tmp"));
+        std::fs::write(&tmp, text).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+        path
+    }
+
+    /// The arguments of each call of `name`.
+    fn calls(&self, name: &str) -> Vec<String> {
+        std::fs::read_to_string(self.dir.path().join(format!("{name}.log")))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn path(&self) -> String {
+        format!("{}:/usr/bin:/bin", self.dir.path().display())
+    }
+}
+
+#[cfg(unix)]
 const CLI_OK: &str = r#"cat <<'JSON'
 {"access_token":"cli-access-token-6b21","token_type":"Bearer","expiry":"2099-01-01T00:00:00.123456+02:00"}
 JSON"#;
 
+#[cfg(unix)]
 #[test]
 fn databricks_cli_profile_with_auth_type() {
     let bed = Bed::new();
@@ -29,6 +77,7 @@ fn databricks_cli_profile_with_auth_type() {
     assert!(ua.contains("auth/databricks-cli"), "{ua}");
 }
 
+#[cfg(unix)]
 #[test]
 fn databricks_cli_is_picked_from_the_chain_with_only_a_host() {
     let bed = Bed::new();
@@ -47,6 +96,7 @@ fn databricks_cli_is_picked_from_the_chain_with_only_a_host() {
     assert_eq!(auth_used(&bed), "Bearer cli-access-token-6b21");
 }
 
+#[cfg(unix)]
 #[test]
 fn databricks_cli_path_overrides_the_binary() {
     let bed = Bed::new();
@@ -63,6 +113,7 @@ fn databricks_cli_path_overrides_the_binary() {
     assert_eq!(auth_used(&bed), "Bearer cli-access-token-6b21");
 }
 
+#[cfg(unix)]
 #[test]
 fn databricks_cli_not_signed_in() {
     let bed = Bed::new();
@@ -104,6 +155,7 @@ fn databricks_cli_missing() {
         .stderr_has(&format!("hint: install the Databricks CLI (https://docs.databricks.com/dev-tools/cli/install.html) and run `databricks auth login --host {} --profile DEV`", bed.url()));
 }
 
+#[cfg(unix)]
 #[test]
 fn azure_cli_token_and_resource_id_header() {
     let api = Fake::start(vec![Reply::json(200, r#"{"scopes":[]}"#)]);
@@ -141,6 +193,7 @@ JSON"#,
         .contains("auth/azure-cli"));
 }
 
+#[cfg(unix)]
 #[test]
 fn azure_cli_not_logged_in() {
     let bed = Bed::new();
@@ -161,6 +214,7 @@ fn azure_cli_not_logged_in() {
         .stderr_has("hint: run `az login --tenant t-1` and try again");
 }
 
+#[cfg(unix)]
 #[test]
 fn azure_cli_is_only_for_azure_workspaces() {
     let bed = Bed::new();

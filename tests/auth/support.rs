@@ -2,8 +2,6 @@
 //! runner that checks for them, a scripted OAuth server, form and table
 //! readers, and a directory of fake CLIs.
 
-use std::path::PathBuf;
-
 use assert_cmd::Command;
 
 use crate::common::fake::{Fake, Reply, Seen};
@@ -123,48 +121,6 @@ pub fn auth_used(bed: &Bed) -> String {
         .last()
         .and_then(|r| r.authorization.clone())
         .expect("the API received a request")
-}
-
-/// A directory for fake CLIs, and a PATH that has it first.
-pub struct Tools {
-    dir: tempfile::TempDir,
-}
-
-impl Tools {
-    pub fn new() -> Self {
-        Tools {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    /// Writes an executable sh script that logs its arguments to `<name>.log`.
-    pub fn script(&self, name: &str, body: &str) -> PathBuf {
-        let path = self.dir.path().join(name);
-        let log = self.dir.path().join(format!("{name}.log"));
-        let text = format!(
-            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n{body}\n",
-            log.display()
-        );
-        let tmp = self.dir.path().join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, text).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755)).unwrap();
-        std::fs::rename(&tmp, &path).unwrap();
-        path
-    }
-
-    /// The arguments of each call of `name`.
-    pub fn calls(&self, name: &str) -> Vec<String> {
-        std::fs::read_to_string(self.dir.path().join(format!("{name}.log")))
-            .unwrap_or_default()
-            .lines()
-            .map(str::to_string)
-            .collect()
-    }
-
-    pub fn path(&self) -> String {
-        format!("{}:/usr/bin:/bin", self.dir.path().display())
-    }
 }
 
 /// An Azure workspace: azure-cli and azure-client-secret send this header.

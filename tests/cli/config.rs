@@ -345,6 +345,7 @@ fn invalid_config_values_are_usage_errors() {
         .stderr_has("invalid value for http_timeout_seconds");
 }
 
+#[cfg(unix)]
 #[test]
 fn a_config_file_readable_by_others_gets_one_warning() {
     use std::os::unix::fs::PermissionsExt;
@@ -372,6 +373,7 @@ fn a_config_file_readable_by_others_gets_one_warning() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn the_permission_warning_comes_with_a_profile_error_too() {
     use std::os::unix::fs::PermissionsExt;

@@ -2,12 +2,14 @@
 //! a single request, no certificate store read for plain http, no config file
 //! read when the environment decides.
 
-use crate::common::fake::{Fake, Reply};
 use crate::common::*;
-use std::time::Duration;
 
+/// Linux only: the thread count comes from /proc.
+#[cfg(target_os = "linux")]
 #[test]
 fn a_single_request_runs_on_one_thread() {
+    use crate::common::fake::{Fake, Reply};
+    use std::time::Duration;
     let bed = Bed::new();
     let fake = Fake::start(vec![Reply::Hang(Duration::from_secs(20))]);
     let child = bed.spawn_against(&fake.url, &["list-scopes", "--timeout", "20"]);

@@ -123,6 +123,7 @@ fn loopback_is_never_proxied() {
     assert_eq!(proxy.count(), 0);
 }
 
+#[cfg(unix)]
 #[test]
 fn ctrl_c_stops_with_130_and_says_what_that_means() {
     let bed = Bed::new();
@@ -142,6 +143,7 @@ fn ctrl_c_stops_with_130_and_says_what_that_means() {
         .stderr_has("may or may not have been applied");
 }
 
+#[cfg(unix)]
 #[test]
 fn ctrl_c_while_reading_the_value_stops_at_once_and_sends_nothing() {
     use std::os::unix::process::ExitStatusExt;
