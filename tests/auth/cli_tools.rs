@@ -72,8 +72,12 @@ fn databricks_cli_profile_with_auth_type() {
         .args(["list-scopes", "-p", "DEV"]));
     out.success();
     assert_eq!(tools.calls("databricks"), ["auth token --profile DEV"]);
-    assert_eq!(auth_used(&bed), "Bearer cli-access-token-6b21");
-    let ua = bed.requests().last().unwrap().user_agent.clone().unwrap();
+    let call = list_call(&bed);
+    assert_eq!(
+        call.authorization.as_deref(),
+        Some("Bearer cli-access-token-6b21")
+    );
+    let ua = call.user_agent.unwrap();
     assert!(ua.contains("auth/databricks-cli"), "{ua}");
 }
 

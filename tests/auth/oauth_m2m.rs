@@ -41,8 +41,12 @@ fn oauth_m2m_client_credentials() {
         "grant_type=client_credentials&scope=all-apis"
     );
 
-    assert_eq!(auth_used(&bed), "Bearer oauth-access-91c2");
-    let ua = bed.requests().last().unwrap().user_agent.clone().unwrap();
+    let call = list_call(&bed);
+    assert_eq!(
+        call.authorization.as_deref(),
+        Some("Bearer oauth-access-91c2")
+    );
+    let ua = call.user_agent.unwrap();
     assert!(ua.contains("auth/oauth-m2m"), "{ua}");
 }
 

@@ -69,8 +69,12 @@ fn github_oidc_exchanges_the_actions_id_token() {
     assert_eq!(field(&f, "subject_token"), Some("gh-id-token-0b7d"));
     assert_eq!(field(&f, "client_id"), Some("sp-1234"));
 
-    assert_eq!(auth_used(&bed), "Bearer oauth-access-91c2");
-    let ua = bed.requests().last().unwrap().user_agent.clone().unwrap();
+    let call = list_call(&bed);
+    assert_eq!(
+        call.authorization.as_deref(),
+        Some("Bearer oauth-access-91c2")
+    );
+    let ua = call.user_agent.unwrap();
     assert!(ua.contains("auth/github-oidc"), "{ua}");
 }
 

@@ -116,13 +116,6 @@ pub fn table_row(stdout: &str, name: &str) -> Vec<String> {
         .unwrap_or_else(|| panic!("no row {name}: {stdout}"))
 }
 
-pub fn auth_used(bed: &Bed) -> String {
-    bed.requests()
-        .last()
-        .and_then(|r| r.authorization.clone())
-        .expect("the API received a request")
-}
-
 /// An Azure workspace: azure-cli and azure-client-secret send this header.
 pub const RESOURCE_ID: &str =
     "/subscriptions/s-1/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/ws";

@@ -88,6 +88,25 @@ impl Bed {
         self.emu.emulator().clear_requests();
     }
 
+    /// The one request the emulator received since its log was last cleared,
+    /// which must be `method path`; clears the log, so that the next run is
+    /// judged on its own requests. A run that sent nothing, or more, fails.
+    #[track_caller]
+    pub fn only_request(&self, method: &str, path: &str) -> RecordedRequest {
+        let mut requests = self.requests();
+        self.clear();
+        let seen: Vec<(String, String)> = requests
+            .iter()
+            .map(|r| (r.method.clone(), r.path.clone()))
+            .collect();
+        assert_eq!(
+            seen,
+            [(method.to_string(), path.to_string())],
+            "expected exactly one request since the log was cleared"
+        );
+        requests.remove(0)
+    }
+
     /// Sets up a scope with secrets through the CLI itself.
     pub fn scope_with(&self, scope: &str, secrets: &[(&str, &str)]) {
         self.run(&["create-scope", scope]).success();
@@ -190,6 +209,22 @@ impl Bed {
             .spawn()
             .expect("spawns")
     }
+}
+
+pub const LIST_SCOPES: &str = "/api/2.0/secrets/scopes/list";
+
+/// The one API call of a `list-scopes` run: see `Bed::only_request`.
+#[track_caller]
+pub fn list_call(bed: &Bed) -> RecordedRequest {
+    bed.only_request("GET", LIST_SCOPES)
+}
+
+/// The Authorization header of the one API call of a `list-scopes` run.
+#[track_caller]
+pub fn auth_used(bed: &Bed) -> String {
+    list_call(bed)
+        .authorization
+        .expect("the request carried an Authorization header")
 }
 
 /// Waits (without sleeping) until `ready` holds, failing the test after 20 s.
