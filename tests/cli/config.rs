@@ -16,14 +16,16 @@ fn profile_flag_selects_host_and_token() {
     )
     .success();
     assert_eq!(auth_used(&bed), "Bearer dev-token");
-    // Global flags work before the subcommand too.
-    Out::from(
+    // Global flags work before the subcommand too: the same request, the same output.
+    let out = Out::from(
         bed.bare()
             .args(["--profile", "DEV", "list-scopes"])
             .output()
             .unwrap(),
-    )
-    .success();
+    );
+    out.success().stdout_is("");
+    assert_eq!(out.stderr, "No secret scopes in this workspace.\n");
+    assert_eq!(auth_used(&bed), "Bearer dev-token");
 }
 
 #[test]
