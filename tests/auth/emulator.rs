@@ -160,9 +160,32 @@ fn expired_tokens_are_replaced_by_new_ones() {
             .args(["list-scopes", "-o", "json"]);
         Out::from(c.output().unwrap())
     };
-    run().success();
+    // What one run sent (the log is cleared after): a sign-in, then the call,
+    // whose Authorization header is returned.
+    let signed_in_once = || {
+        let reqs = bed.requests();
+        bed.clear();
+        let paths: Vec<(&str, &str)> = reqs
+            .iter()
+            .map(|r| (r.method.as_str(), r.path.as_str()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                ("GET", "/oidc/.well-known/oauth-authorization-server"),
+                ("POST", "/oidc/v1/token"),
+                ("GET", LIST_SCOPES),
+            ]
+        );
+        reqs[2].authorization.clone().unwrap()
+    };
+    run().success().stdout_is("[]\n");
+    let first = signed_in_once();
     bed.emu.emulator().expire_oauth_tokens();
-    run().success();
+    run().success().stdout_is("[]\n");
+    let second = signed_in_once();
+    assert!(second.starts_with("Bearer emu-oauth-"), "{second}");
+    assert_ne!(first, second, "the second process used its new token");
     assert_eq!(
         bed.emu.emulator().issued_token_count(),
         2,

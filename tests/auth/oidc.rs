@@ -182,4 +182,6 @@ fn file_oidc_reads_the_token_file_without_a_client_id() {
     out.fails(4)
         .stderr_has("file-oidc: cannot read the ID token file")
         .stderr_has("absent.jwt (environment variable DATABRICKS_OIDC_TOKEN_FILEPATH)");
+    assert!(bed.requests().is_empty(), "nothing reached the API");
+    assert_eq!(oauth.token.count(), 1, "no exchange without an ID token");
 }

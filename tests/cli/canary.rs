@@ -112,7 +112,8 @@ fn credentials_never_appear_in_errors() {
         .env("DATABRICKS_CLIENT_SECRET", CLIENT_SECRET)
         .args(["--debug", "list-scopes"]);
     let out = Out::from(c.output().unwrap());
-    out.fails(2);
+    out.fails(2)
+        .stderr_has("more than one authorization method configured");
     check(&out, "more than one method", false);
 
     // Rejected credentials, server errors with echoes, HTML: never the token.

@@ -55,7 +55,7 @@ fn plain_http_never_loads_a_certificate_store() {
             .output()
             .unwrap(),
     );
-    out.success();
+    out.success().stdout_is("");
     assert_eq!(out.stderr, "");
 }
 
@@ -64,7 +64,10 @@ fn the_config_file_is_not_read_when_the_environment_decides() {
     let bed = Bed::new();
     // A directory where the file should be: reading it would fail loudly.
     std::fs::create_dir(bed.home.path().join(".databrickscfg")).unwrap();
-    bed.run(&["list-scopes", "-q"]).success();
+    let out = bed.run(&["list-scopes", "-q"]);
+    out.success().stdout_is("");
+    assert_eq!(out.stderr, "");
+    assert_eq!(auth_used(&bed), format!("Bearer {TOKEN}"));
     let out = Out::from(
         bed.bare()
             .env("DATABRICKS_HOST", bed.url())

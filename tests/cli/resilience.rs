@@ -101,7 +101,9 @@ fn https_goes_through_the_proxy_from_the_environment() {
     );
     c.env("HTTPS_PROXY", &proxy.url);
     let out = Out::from(c.output().unwrap());
-    out.fails(1);
+    out.fails(1).stderr_has(
+        "cannot connect to https://adb-1234.5.azuredatabricks.net/api/2.0/secrets/scopes/list",
+    );
     let seen = proxy.seen();
     assert_eq!(seen[0].method, "CONNECT");
     assert_eq!(seen[0].path, "adb-1234.5.azuredatabricks.net:443");

@@ -76,7 +76,7 @@ impl Bed {
         self.emu.emulator().requests()
     }
 
-    /// Requests other than the given method+path prefix filter.
+    /// The requests with exactly this method and path.
     pub fn requests_to(&self, method: &str, path: &str) -> Vec<RecordedRequest> {
         self.requests()
             .into_iter()
