@@ -62,8 +62,13 @@ impl Bed {
     pub fn write_config(&self, text: &str) -> PathBuf {
         let p = self.home.path().join(".databrickscfg");
         std::fs::write(&p, text).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        // Owner-only, as a credentials file should be: on unix a wider mode draws
+        // a warning that tests do not expect. Windows has no mode bits to set.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
         p
     }
 
@@ -71,7 +76,7 @@ impl Bed {
         self.emu.emulator().requests()
     }
 
-    /// Requests other than the given method+path prefix filter.
+    /// The requests with exactly this method and path.
     pub fn requests_to(&self, method: &str, path: &str) -> Vec<RecordedRequest> {
         self.requests()
             .into_iter()
@@ -81,6 +86,25 @@ impl Bed {
 
     pub fn clear(&self) {
         self.emu.emulator().clear_requests();
+    }
+
+    /// The one request the emulator received since its log was last cleared,
+    /// which must be `method path`; clears the log, so that the next run is
+    /// judged on its own requests. A run that sent nothing, or more, fails.
+    #[track_caller]
+    pub fn only_request(&self, method: &str, path: &str) -> RecordedRequest {
+        let mut requests = self.requests();
+        self.clear();
+        let seen: Vec<(String, String)> = requests
+            .iter()
+            .map(|r| (r.method.clone(), r.path.clone()))
+            .collect();
+        assert_eq!(
+            seen,
+            [(method.to_string(), path.to_string())],
+            "expected exactly one request since the log was cleared"
+        );
+        requests.remove(0)
     }
 
     /// Sets up a scope with secrets through the CLI itself.
@@ -185,6 +209,22 @@ impl Bed {
             .spawn()
             .expect("spawns")
     }
+}
+
+pub const LIST_SCOPES: &str = "/api/2.0/secrets/scopes/list";
+
+/// The one API call of a `list-scopes` run: see `Bed::only_request`.
+#[track_caller]
+pub fn list_call(bed: &Bed) -> RecordedRequest {
+    bed.only_request("GET", LIST_SCOPES)
+}
+
+/// The Authorization header of the one API call of a `list-scopes` run.
+#[track_caller]
+pub fn auth_used(bed: &Bed) -> dbsecrets_emulator::RecordedAuthorization {
+    list_call(bed)
+        .authorization
+        .expect("the request carried an Authorization header")
 }
 
 /// Waits (without sleeping) until `ready` holds, failing the test after 20 s.

@@ -2,8 +2,7 @@
 //! SSL_CERT_FILE adds that CA; without it the certificate is refused; with
 //! `skip_verify` it is accepted with a warning.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

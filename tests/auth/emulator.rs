@@ -2,8 +2,8 @@
 //! endpoints (discovery, client credentials, token exchange), in a workspace
 //! that only accepts the credentials it was given.
 
-mod common;
-use common::*;
+use crate::common::fake::{Fake, Reply};
+use crate::common::*;
 use serde_json::json;
 
 const SECRET: &str = "ci-secret-CANARY-42";
@@ -157,9 +157,32 @@ fn expired_tokens_are_replaced_by_new_ones() {
             .args(["list-scopes", "-o", "json"]);
         Out::from(c.output().unwrap())
     };
-    run().success();
+    // What one run sent (the log is cleared after): a sign-in, then the call,
+    // whose Authorization header is returned.
+    let signed_in_once = || {
+        let reqs = bed.requests();
+        bed.clear();
+        let paths: Vec<(&str, &str)> = reqs
+            .iter()
+            .map(|r| (r.method.as_str(), r.path.as_str()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                ("GET", "/oidc/.well-known/oauth-authorization-server"),
+                ("POST", "/oidc/v1/token"),
+                ("GET", LIST_SCOPES),
+            ]
+        );
+        reqs[2].authorization.clone().unwrap()
+    };
+    run().success().stdout_is("[]\n");
+    let first = signed_in_once();
     bed.emu.emulator().expire_oauth_tokens();
-    run().success();
+    run().success().stdout_is("[]\n");
+    let second = signed_in_once();
+    assert_eq!(second.scheme, "Bearer", "{second}");
+    assert_ne!(first, second, "the second process used its new token");
     assert_eq!(
         bed.emu.emulator().issued_token_count(),
         2,
@@ -222,8 +245,7 @@ fn an_unreachable_token_endpoint_is_a_network_failure_not_an_auth_failure() {
 #[test]
 fn oauth_to_a_local_workspace_never_goes_through_a_proxy() {
     let bed = bed();
-    let proxy =
-        common::fake::Fake::start(vec![common::fake::Reply::raw(502, "text/plain", b"proxy")]);
+    let proxy = Fake::start(vec![Reply::raw(502, "text/plain", b"proxy")]);
     let mut c = bed.bare();
     c.env("DATABRICKS_HOST", bed.url())
         .env("DATABRICKS_CLIENT_ID", "ci-client")

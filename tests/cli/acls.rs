@@ -1,7 +1,6 @@
 //! acls, put-acl, get-acl, delete-acl.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[test]
@@ -66,7 +65,10 @@ fn delete_acl_and_if_exists() {
         bed.requests_to("POST", "/api/2.0/secrets/acls/delete")[0].body,
         Some(json!({"scope": "s", "principal": "team"}))
     );
-    bed.run(&["delete-acl", "s", "team"]).fails(3);
+    bed.run(&["delete-acl", "s", "team"])
+        .fails(3)
+        .stderr_has("error: cannot remove the ACL of team on scope 's': RESOURCE_DOES_NOT_EXIST")
+        .stderr_has("--if-exists makes this a no-op");
     let out = bed.run(&["delete-acl", "s", "team", "--if-exists"]);
     out.success();
     assert_eq!(out.stderr, "team has no ACL on scope 's'; nothing to do.\n");

@@ -1,7 +1,6 @@
 //! list-scopes, create-scope, delete-scope against the emulator.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[test]
@@ -203,27 +202,37 @@ fn keyvault_scope_creation_sends_the_backend_and_explains_the_refusal() {
 #[test]
 fn keyvault_flags_are_checked_before_sending() {
     let bed = Bed::new();
-    let cases: &[&[&str]] = &[
-        &[
-            "create-scope",
-            "kv",
-            "--backend",
-            "azure-keyvault",
-            "--dns-name",
-            "https://v.vault.azure.net/",
-        ],
-        &[
-            "create-scope",
-            "kv",
-            "--backend",
-            "azure-keyvault",
-            "--resource-id",
-            "/x",
-        ],
-        &["create-scope", "kv", "--resource-id", "/x"],
+    let both = "--backend azure-keyvault needs both --resource-id and --dns-name";
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "create-scope",
+                "kv",
+                "--backend",
+                "azure-keyvault",
+                "--dns-name",
+                "https://v.vault.azure.net/",
+            ],
+            both,
+        ),
+        (
+            &[
+                "create-scope",
+                "kv",
+                "--backend",
+                "azure-keyvault",
+                "--resource-id",
+                "/x",
+            ],
+            both,
+        ),
+        (
+            &["create-scope", "kv", "--resource-id", "/x"],
+            "--resource-id and --dns-name only apply to --backend azure-keyvault",
+        ),
     ];
-    for args in cases {
-        bed.run(args).fails(2);
+    for (args, want) in cases {
+        bed.run(args).fails(2).stderr_has(want);
     }
     assert!(bed.requests().is_empty());
 }

@@ -1,8 +1,7 @@
 //! The seed's role model through the real binary against an emulator that
 //! enforces ACLs: administrators write the `secrets` scope, every user reads it.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn bed() -> Bed {
     Bed::with(EmulatorOptions {
@@ -42,7 +41,12 @@ fn admins_write_and_users_read() {
     .success();
 
     // Alice can list and read ...
-    as_user(&bed, "alice-token", &["list", "secrets", "-o", "csv"]).success();
+    let out = as_user(&bed, "alice-token", &["list", "secrets", "-o", "csv"]);
+    out.success();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert_eq!(lines[0], "key,last_updated_timestamp,last_updated");
+    assert!(lines[1].starts_with("secret-name,"), "{}", out.stdout);
     let out = as_user(&bed, "alice-token", &["get", "secrets", "secret-name"]);
     out.success().stdout_is("s3cr3t");
     // ... but not write, delete or manage.
@@ -78,12 +82,23 @@ fn admins_write_and_users_read() {
         &["put-acl", "secrets", "alice@example.com", "WRITE"],
     )
     .success();
-    as_user(
+    let out = as_user(
         &bed,
         "alice-token",
         &["put", "secrets", "secret-name", "--value", "mine"],
-    )
-    .success();
+    );
+    out.success().stdout_is("");
+    assert_eq!(
+        out.stderr,
+        "Stored secret 'secret-name' in scope 'secrets' (4 bytes).\n"
+    );
+    assert_eq!(
+        bed.emu
+            .emulator()
+            .secret_bytes("secrets", "secret-name")
+            .unwrap(),
+        b"mine"
+    );
 }
 
 #[test]

@@ -2,9 +2,8 @@
 //! --debug, in every output format, on success and failure paths; none of them
 //! may appear in any output, except the value `get` was asked to print.
 
-mod common;
-use common::fake::{Fake, Reply};
-use common::*;
+use crate::common::fake::{Fake, Reply};
+use crate::common::*;
 
 const VALUE: &str = "CANARY-VALUE-7f3a9c";
 const TOKEN: &str = "CANARY-TOKEN-91b2d4";
@@ -113,7 +112,8 @@ fn credentials_never_appear_in_errors() {
         .env("DATABRICKS_CLIENT_SECRET", CLIENT_SECRET)
         .args(["--debug", "list-scopes"]);
     let out = Out::from(c.output().unwrap());
-    out.fails(2);
+    out.fails(2)
+        .stderr_has("more than one authorization method configured");
     check(&out, "more than one method", false);
 
     // Rejected credentials, server errors with echoes, HTML: never the token.

@@ -1,9 +1,8 @@
 //! Exit codes and error lines for server answers the emulator does not give:
 //! a scripted server on 127.0.0.1 plays the workspace.
 
-mod common;
-use common::fake::{Fake, Reply};
-use common::*;
+use crate::common::fake::{Fake, Reply};
+use crate::common::*;
 
 fn against(fake: &Fake, bed: &Bed, args: &[&str]) -> Out {
     let mut c = bed.bare();
@@ -67,7 +66,9 @@ fn not_found_without_error_code_is_exit_3() {
         404,
         r#"{"error_code":"NOT_FOUND","message":"No scope s"}"#,
     )]);
-    against(&fake, &bed, &["acls", "s"]).fails(3);
+    against(&fake, &bed, &["acls", "s"])
+        .fails(3)
+        .stderr_has("NOT_FOUND: No scope s (HTTP 404)");
 }
 
 #[test]
@@ -77,7 +78,9 @@ fn conflict_409_is_exit_5() {
         409,
         r#"{"error_code":"RESOURCE_ALREADY_EXISTS","message":"Scope s already exists!"}"#,
     )]);
-    against(&fake, &bed, &["create-scope", "s"]).fails(5);
+    against(&fake, &bed, &["create-scope", "s"])
+        .fails(5)
+        .stderr_has("RESOURCE_ALREADY_EXISTS: Scope s already exists! (HTTP 409)");
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! put (every value source), list, get, delete against the emulator.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[test]
@@ -31,8 +30,9 @@ fn put_with_value_sends_string_value_exactly() {
 fn string_value_alias_and_put_secret_alias() {
     let bed = Bed::new();
     bed.scope_with("s", &[]);
-    bed.run(&["put-secret", "s", "k", "--string-value", "v1"])
-        .success();
+    let out = bed.run(&["put-secret", "s", "k", "--string-value", "v1"]);
+    out.success().stdout_is("");
+    assert_eq!(out.stderr, "Stored secret 'k' in scope 's' (2 bytes).\n");
     assert_eq!(bed.emu.emulator().secret_bytes("s", "k").unwrap(), b"v1");
 }
 
@@ -179,10 +179,19 @@ fn bad_values_are_refused_before_sending() {
     );
     out.fails(2).stderr_has("empty");
     bed.run(&["put", "s", "k", "--value", "v", "--value-file", "f"])
-        .fails(2);
+        .fails(2)
+        .stderr_has("the argument '--value <V>' cannot be used with '--value-file <PATH>'");
     assert!(bed.requests().is_empty(), "{:?}", bed.requests());
-    bed.run(&["put", "s", "k", "--value-file", exact.to_str().unwrap()])
-        .success();
+    let out = bed.run(&["put", "s", "k", "--value-file", exact.to_str().unwrap()]);
+    out.success().stdout_is("");
+    assert_eq!(
+        out.stderr,
+        "Stored secret 'k' in scope 's' (131072 bytes).\n"
+    );
+    assert_eq!(
+        bed.emu.emulator().secret_bytes("s", "k").unwrap(),
+        vec![b'a'; 131_072]
+    );
 }
 
 #[test]
