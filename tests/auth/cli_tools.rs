@@ -73,7 +73,10 @@ fn databricks_cli_profile_with_auth_type() {
     out.success();
     assert_eq!(tools.calls("databricks"), ["auth token --profile DEV"]);
     let call = list_call(&bed);
-    assert_eq!(call.authorization.clone().unwrap(), "Bearer cli-access-token-6b21");
+    assert_eq!(
+        call.authorization.clone().unwrap(),
+        "Bearer cli-access-token-6b21"
+    );
     let ua = call.user_agent.unwrap();
     assert!(ua.contains("auth/databricks-cli"), "{ua}");
 }

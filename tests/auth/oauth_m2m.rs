@@ -42,7 +42,10 @@ fn oauth_m2m_client_credentials() {
     );
 
     let call = list_call(&bed);
-    assert_eq!(call.authorization.clone().unwrap(), "Bearer oauth-access-91c2");
+    assert_eq!(
+        call.authorization.clone().unwrap(),
+        "Bearer oauth-access-91c2"
+    );
     let ua = call.user_agent.unwrap();
     assert!(ua.contains("auth/oauth-m2m"), "{ua}");
 }

@@ -70,7 +70,10 @@ fn github_oidc_exchanges_the_actions_id_token() {
     assert_eq!(field(&f, "client_id"), Some("sp-1234"));
 
     let call = list_call(&bed);
-    assert_eq!(call.authorization.clone().unwrap(), "Bearer oauth-access-91c2");
+    assert_eq!(
+        call.authorization.clone().unwrap(),
+        "Bearer oauth-access-91c2"
+    );
     let ua = call.user_agent.unwrap();
     assert!(ua.contains("auth/github-oidc"), "{ua}");
 }

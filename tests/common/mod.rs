@@ -4,7 +4,6 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod fake;
-pub mod faulty;
 
 use std::path::PathBuf;
 
