@@ -2,7 +2,8 @@
 //! (JSON, OAuth's JSON, plain `CODE: message`; never HTML), and the one-line
 //! text a person reads.
 
-/// `CODE: message (HTTP n)`, with whatever parts are known.
+/// `CODE: message (HTTP n)`, with whatever parts are known; `HTTP n Reason`
+/// (e.g. `HTTP 502 Bad Gateway`) when neither is.
 pub fn status_text(status: u16, code: Option<&str>, message: Option<&str>) -> String {
     match (code, message) {
         (Some(c), Some(m)) => format!("{c}: {m} (HTTP {status})"),
@@ -22,6 +23,16 @@ fn reason(status: u16) -> &'static str {
 /// Reads an error body: JSON `{"error_code", "message"}` (a numeric error_code too,
 /// and OAuth's `{"error", "error_description"}`), or plain text `CODE: message`.
 /// HTML pages and anything unreadable give nothing: the caller falls back to the status.
+///
+/// Returns `(error_code, message)`; the message is folded to one line of at
+/// most 300 characters. Other plain text is all message.
+///
+/// ```
+/// use dbsecrets_client::error::parse_error_body;
+/// let (code, msg) = parse_error_body(br#"{"error_code": 403, "message": "Invalid access token."}"#);
+/// assert_eq!((code.as_deref(), msg.as_deref()), (Some("403"), Some("Invalid access token.")));
+/// assert_eq!(parse_error_body(b"<html><title>502 Bad Gateway</title></html>"), (None, None));
+/// ```
 pub fn parse_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
     let text = String::from_utf8_lossy(body);
     let trimmed = text.trim();
@@ -65,7 +76,8 @@ fn clip(s: &str) -> String {
 }
 
 /// Folds newlines and control characters so that a message stays on one line
-/// and cannot drive a terminal.
+/// and cannot drive a terminal: each becomes a space, runs of spaces become
+/// one, and the ends are trimmed.
 pub fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = false;
