@@ -5,6 +5,10 @@
 //!
 //! [`Http::send`] makes one attempt. Retrying is the caller's policy
 //! ([`retry`]); the process-wide rate limit is [`RateLimiter`].
+//!
+//! Most users never touch this module: [`Client`](crate::Client) owns one
+//! [`Http`]. It is public for credential providers (which send their token
+//! requests through it) and for tools that need the same transport rules.
 
 mod limit;
 mod log;
@@ -23,30 +27,48 @@ use crate::events::{Event, EventSink};
 use crate::settings::Settings;
 use crate::Error;
 
-/// Responses larger than this are refused rather than read into memory.
+/// Responses larger than this (16 MiB) are refused rather than read into memory.
 pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
 /// A response body: it may hold a secret value, so it is wiped on drop.
 pub type Body = secrecy::zeroize::Zeroizing<Vec<u8>>;
 
 /// An answer of any status but a redirect.
+#[non_exhaustive]
 pub struct Response {
+    /// The HTTP status code; an error status is an answer too.
     pub status: u16,
     /// `Retry-After`, parsed (seconds or an HTTP date).
     pub retry_after: Option<Duration>,
+    /// The whole body, at most [`MAX_RESPONSE_BYTES`]; wiped on drop.
     pub body: Body,
 }
 
 /// Why an attempt got no answer to read.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum SendFailure {
     /// No answer (refused, reset, DNS, timeout); `retryable` when another
     /// attempt may get one (a certificate that does not verify never will).
-    Transport { message: String, retryable: bool },
+    Transport {
+        /// One line naming the URL (without its query) and the innermost cause,
+        /// e.g. `cannot connect to https://…: Connection refused (os error 111)`.
+        message: String,
+        /// Whether another attempt may get an answer.
+        retryable: bool,
+    },
     /// A redirect: the request did not reach its endpoint. Never followed.
-    Redirect { status: u16, location: String },
+    Redirect {
+        /// The redirect status (301, 302, 307, …).
+        status: u16,
+        /// The `Location` header without its query and fragment.
+        location: String,
+    },
     /// The body is larger than [`MAX_RESPONSE_BYTES`].
-    TooLarge { status: u16 },
+    TooLarge {
+        /// The status of the answer whose body was refused.
+        status: u16,
+    },
 }
 
 impl SendFailure {
@@ -68,6 +90,8 @@ impl SendFailure {
         }
     }
 
+    /// Whether another attempt may succeed: only a
+    /// [`Transport`](SendFailure::Transport) failure marked retryable.
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
@@ -80,15 +104,27 @@ impl SendFailure {
 }
 
 /// An HTTP client for one workspace and the sign-in services it needs.
+///
+/// It sets the User-Agent, the timeouts and TLS from [`Settings`], takes
+/// proxies from `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` (either case;
+/// never for a loopback host), and never follows a redirect. Cheap to share by
+/// reference; it holds a connection pool.
 pub struct Http {
     client: reqwest::Client,
     events: Arc<dyn EventSink>,
 }
 
 impl Http {
+    /// A transport with `settings`' User-Agent, timeouts and TLS verification.
+    ///
     /// `remote_endpoints`: whether requests may go to hosts other than the
     /// workspace (token endpoints, which may be https and behind a proxy). A
     /// plain-http workspace with no other endpoint never loads a certificate.
+    ///
+    /// Warnings (certificates that could not be loaded) go to `events`. Fails
+    /// with [`ErrorKind::InvalidSettings`](crate::ErrorKind::InvalidSettings) when
+    /// the host is not a URL or is plain `http` to another machine
+    /// ([`check_host`]).
     pub fn new(
         settings: &Settings,
         remote_endpoints: bool,
@@ -133,6 +169,7 @@ impl Http {
         &self.client
     }
 
+    /// The sink this transport's trace lines and warnings go to.
     pub fn events(&self) -> &dyn EventSink {
         self.events.as_ref()
     }
@@ -261,6 +298,9 @@ pub fn check_host(host: &str) -> Result<reqwest::Url, Error> {
 }
 
 /// Is this host the local machine? Plain http is only allowed there.
+///
+/// `localhost` (any case) and loopback IP addresses (`127.0.0.0/8`, `::1`,
+/// with or without brackets). Other names that resolve to loopback are not.
 pub fn is_loopback(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
     if h.eq_ignore_ascii_case("localhost") {
@@ -272,6 +312,8 @@ pub fn is_loopback(host: &str) -> bool {
 }
 
 /// Checks that a URL that will receive a credential is https, or http on loopback.
+/// The error is a sentence naming `what` (e.g. `the OAuth token endpoint`) and
+/// the URL without its query.
 pub fn check_credential_url(url: &str, what: &str) -> Result<reqwest::Url, String> {
     let parsed =
         reqwest::Url::parse(url).map_err(|e| format!("{what} '{url}' is not a valid URL: {e}"))?;
