@@ -41,7 +41,6 @@
 //! classification), and one module per Databricks service ([`secrets`]).
 
 #![warn(missing_docs)]
-#![allow(missing_docs)] // TODO(arch): document every public item, then remove this line.
 
 pub mod auth;
 mod client;
