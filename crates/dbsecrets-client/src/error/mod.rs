@@ -4,17 +4,10 @@
 //! write to a Key Vault scope) says so here, in the kind.
 //!
 //! ```no_run
-//! # async fn demo(client: &dbsecrets_client::Client) {
-//! use dbsecrets_client::ErrorKind;
+//! # async fn demo(client: &dbsecrets_client::Client) -> Result<(), dbsecrets_client::Error> {
 //! match client.secrets().delete_scope("old-scope").await {
-//!     Ok(()) => println!("deleted"),
-//!     Err(e) if e.kind() == ErrorKind::NotFound => println!("already gone"),
-//!     Err(e) => {
-//!         eprintln!("error: {e}");
-//!         if let Some(hint) = e.hint() {
-//!             eprintln!("hint: {hint}");
-//!         }
-//!     }
+//!     Err(e) if e.kind() == dbsecrets_client::ErrorKind::NotFound => Ok(()), // already gone
+//!     other => other,
 //! }
 //! # }
 //! ```
@@ -33,11 +26,9 @@ pub use sign_in::{SignInError, SignInFailure};
 /// What kind of failure an [`Error`] is: what a caller acts on (an exit code,
 /// a hint, whether to go on with other work).
 ///
-/// Server answers are classified by HTTP status first and by `error_code`
-/// only where the status is ambiguous ([`classify`]); the endpoint methods of
-/// [`crate::secrets`] then refine a few generic answers ([`ErrorKind::NotebookOnly`],
-/// [`ErrorKind::ReadOnlyScope`], [`ErrorKind::AzureTokenRequired`]). New kinds
-/// may be added: match with a wildcard arm.
+/// Server answers are classified by [`classify`]; the endpoint methods of
+/// [`crate::secrets`] refine a few generic answers. New kinds may be added:
+/// match with a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {

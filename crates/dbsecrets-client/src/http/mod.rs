@@ -5,10 +5,7 @@
 //!
 //! [`Http::send`] makes one attempt. Retrying is the caller's policy
 //! ([`retry`]); the process-wide rate limit is [`RateLimiter`].
-//!
-//! Most users never touch this module: [`Client`](crate::Client) owns one
-//! [`Http`]. It is public for credential providers (which send their token
-//! requests through it) and for tools that need the same transport rules.
+//! Public for credential providers, which send their token requests through it.
 
 mod limit;
 mod log;
@@ -51,8 +48,7 @@ pub enum SendFailure {
     /// No answer (refused, reset, DNS, timeout); `retryable` when another
     /// attempt may get one (a certificate that does not verify never will).
     Transport {
-        /// One line naming the URL (without its query) and the innermost cause,
-        /// e.g. `cannot connect to https://…: Connection refused (os error 111)`.
+        /// One line naming the URL (without its query) and the innermost cause.
         message: String,
         /// Whether another attempt may get an answer.
         retryable: bool,
@@ -90,8 +86,7 @@ impl SendFailure {
         }
     }
 
-    /// Whether another attempt may succeed: only a
-    /// [`Transport`](SendFailure::Transport) failure marked retryable.
+    /// Whether another attempt may succeed (a retryable [`SendFailure::Transport`]).
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
@@ -104,27 +99,18 @@ impl SendFailure {
 }
 
 /// An HTTP client for one workspace and the sign-in services it needs.
-///
-/// It sets the User-Agent, the timeouts and TLS from [`Settings`], takes
-/// proxies from `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` (either case;
-/// never for a loopback host), and never follows a redirect. Cheap to share by
-/// reference; it holds a connection pool.
+/// Proxies come from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`
+/// (either case), never for a loopback host.
 pub struct Http {
     client: reqwest::Client,
     events: Arc<dyn EventSink>,
 }
 
 impl Http {
-    /// A transport with `settings`' User-Agent, timeouts and TLS verification.
-    ///
     /// `remote_endpoints`: whether requests may go to hosts other than the
     /// workspace (token endpoints, which may be https and behind a proxy). A
     /// plain-http workspace with no other endpoint never loads a certificate.
-    ///
-    /// Warnings (certificates that could not be loaded) go to `events`. Fails
-    /// with [`ErrorKind::InvalidSettings`](crate::ErrorKind::InvalidSettings) when
-    /// the host is not a URL or is plain `http` to another machine
-    /// ([`check_host`]).
+    /// Warnings go to `events`; the host is checked with [`check_host`].
     pub fn new(
         settings: &Settings,
         remote_endpoints: bool,
@@ -298,9 +284,7 @@ pub fn check_host(host: &str) -> Result<reqwest::Url, Error> {
 }
 
 /// Is this host the local machine? Plain http is only allowed there.
-///
-/// `localhost` (any case) and loopback IP addresses (`127.0.0.0/8`, `::1`,
-/// with or without brackets). Other names that resolve to loopback are not.
+/// `localhost` and loopback IP addresses (`127.0.0.0/8`, `::1`, `[::1]`).
 pub fn is_loopback(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
     if h.eq_ignore_ascii_case("localhost") {
@@ -312,8 +296,7 @@ pub fn is_loopback(host: &str) -> bool {
 }
 
 /// Checks that a URL that will receive a credential is https, or http on loopback.
-/// The error is a sentence naming `what` (e.g. `the OAuth token endpoint`) and
-/// the URL without its query.
+/// The error is a sentence naming `what`, e.g. `the OAuth token endpoint`.
 pub fn check_credential_url(url: &str, what: &str) -> Result<reqwest::Url, String> {
     let parsed =
         reqwest::Url::parse(url).map_err(|e| format!("{what} '{url}' is not a valid URL: {e}"))?;
