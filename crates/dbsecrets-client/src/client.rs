@@ -23,6 +23,11 @@ use crate::Error;
 
 /// A client for one workspace, shared by all the requests of a process.
 ///
+/// It holds the connection pool, the sign-in method (and its cached token) and
+/// the rate limiter: build one and share it (`&Client` or `Arc<Client>`) rather
+/// than one per request. Its `Debug` output shows the host and the sign-in
+/// method, never a credential.
+///
 /// ```no_run
 /// # async fn demo() -> Result<(), dbsecrets_client::Error> {
 /// use dbsecrets_client::{config, Client};
@@ -44,13 +49,24 @@ pub struct Client {
 
 impl Client {
     /// A client for a resolved configuration: its settings and its sign-in
-    /// method (the forced `auth_type`, else the first of the chain that applies).
+    /// method (the forced `auth_type`, else the first of the chain that applies,
+    /// see [`auth::choose`](crate::auth::choose)). Events are dropped ([`NoEvents`]).
+    ///
+    /// Nothing is sent yet: a token is fetched at the first request. Fails with
+    /// [`ErrorKind::InvalidSettings`](crate::ErrorKind::InvalidSettings) when the
+    /// configuration has no host, no credentials or more than one sign-in
+    /// method, a setting is out of range, or the host is plain `http` to
+    /// another machine. For a configuration problem [`Error::config`] gives the
+    /// [`ConfigError`](crate::config::ConfigError) and [`Error::hint`] the next step.
     pub fn from_config(cfg: &Config) -> Result<Self, Error> {
         Self::from_config_with(cfg, Settings::from_config(cfg)?, Arc::new(NoEvents))
     }
 
     /// Like [`Client::from_config`], with settings the caller adjusted (e.g.
     /// its User-Agent) and an event sink for traces and warnings.
+    ///
+    /// `settings.host` is used, not the configuration's host: start from
+    /// [`Settings::from_config`] so that the two agree.
     pub fn from_config_with(
         cfg: &Config,
         settings: Settings,
@@ -60,7 +76,16 @@ impl Client {
         Client::new(settings, auth, events)
     }
 
-    /// A client with an explicit sign-in method.
+    /// A client with an explicit sign-in method, e.g. a
+    /// [`StaticHeader`](crate::auth::StaticHeader) or a
+    /// [`Cached`](crate::auth::Cached) token source of your own.
+    ///
+    /// Emits an [`Event::Warning`] when `settings.skip_verify` is set, and
+    /// warnings about CA certificates that could not be read. Fails with
+    /// [`ErrorKind::InvalidSettings`](crate::ErrorKind::InvalidSettings) for a host that is
+    /// not a URL or is plain `http` to another machine, or a User-Agent that is
+    /// not ASCII; with [`ErrorKind::Transport`](crate::ErrorKind::Transport) when the
+    /// HTTP client cannot be set up.
     pub fn new(
         settings: Settings,
         auth: Box<dyn CredentialsProvider>,
@@ -88,33 +113,42 @@ impl Client {
         })
     }
 
+    /// The workspace URL requests go to, e.g. `https://adb-1.2.azuredatabricks.net`.
     pub fn host(&self) -> &str {
         &self.settings.host
     }
 
+    /// The settings this client was built with.
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
 
-    /// The sign-in method's auth_type name, e.g. `pat`.
+    /// The sign-in method's `auth_type` name, e.g. `pat` or `oauth-m2m`.
     pub fn auth_name(&self) -> &'static str {
         self.auth.name()
     }
 
-    /// The rate limiter this client's requests go through.
+    /// The rate limiter this client's requests go through: pass it to another
+    /// client's [`Client::with_limiter`] to share it, or read its
+    /// [`throttled`](RateLimiter::throttled) count.
     pub fn limiter(&self) -> Arc<RateLimiter> {
         self.limiter.clone()
     }
 
     /// Sends this client's requests through `limiter` instead of its own, so
-    /// that two clients (two workspaces of one copy) share one process-wide
-    /// rate limit.
+    /// that two clients (e.g. the source and target workspaces of a copy) share
+    /// one process-wide rate limit.
+    #[must_use]
     pub fn with_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
         self.limiter = limiter;
         self
     }
 
-    /// GET with query parameters; the JSON answer parsed into `T`.
+    /// `GET <host><path>?<query>` (`path` starts with `/`; the query is
+    /// form-encoded); the JSON answer parsed into `T` with [`parse_body`].
+    /// Retries and errors as [`Client::execute`].
+    ///
+    /// For endpoints this crate has no method for; the service modules use it too.
     pub async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -124,7 +158,9 @@ impl Client {
         parse_body(status, &body)
     }
 
-    /// POST a JSON body; the JSON answer parsed into `T`.
+    /// `POST <host><path>` with a JSON body (`Content-Type: application/json`);
+    /// the JSON answer parsed into `T` with [`parse_body`]. Retries and errors
+    /// as [`Client::execute`].
     pub async fn post<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -149,6 +185,16 @@ impl Client {
     /// Sends a request, retrying throttling (429), unavailability (503) and
     /// connection failures until `retry_timeout` is spent. Returns the status
     /// and body of a success; every failure is classified into an [`Error`].
+    ///
+    /// Each attempt waits for the rate limiter, gets the `Authorization` value
+    /// from the sign-in method (fetching a token when needed), and sends
+    /// `method <host><path>` with `query` and the JSON `body`. A retry waits
+    /// `Retry-After` when the server sent one, else a jittered backoff of up to
+    /// 10 s, and emits [`Event::Retrying`]. When the budget runs out the error
+    /// keeps the last attempt's kind and wraps it in
+    /// [`Detail::GaveUp`](crate::error::Detail::GaveUp). A redirect is never
+    /// followed: it is an [`ErrorKind::InvalidResponse`](crate::ErrorKind::InvalidResponse) error.
+    /// The body is wiped from memory when dropped (it may hold a secret value).
     pub async fn execute(
         &self,
         method: Method,
@@ -272,6 +318,11 @@ impl From<SendFailure> for Error {
 
 /// Parses a success body. An empty body counts as `{}`. Parse errors never quote
 /// the body (it may hold a secret value): they say what was wrong and where.
+///
+/// `status` is only used in the error. A body that is not JSON of the expected
+/// shape is an [`ErrorKind::InvalidResponse`](crate::ErrorKind::InvalidResponse)
+/// error; an HTML page (a login or proxy page) says that the request did not
+/// reach the API.
 pub fn parse_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         &b"{}"[..]

@@ -32,16 +32,41 @@ pub enum Event<'a> {
 
 /// Receives [`Event`]s. Implementations must be cheap: they are called on the
 /// request path.
+///
+/// A sink that writes warnings and retries to stderr, and the trace only when
+/// asked for:
+///
+/// ```
+/// use dbsecrets_client::{Event, EventSink};
+///
+/// struct Stderr { debug: bool }
+///
+/// impl EventSink for Stderr {
+///     fn tracing(&self) -> bool { self.debug }
+///     fn event(&self, event: Event<'_>) {
+///         match event {
+///             Event::Trace(line) => eprintln!("{line}"),
+///             Event::Warning(w) => eprintln!("warning: {w}"),
+///             Event::Retrying { attempt, wait, error, .. } => {
+///                 eprintln!("attempt {attempt} failed ({error}); retrying in {wait:?}")
+///             }
+///             _ => {}
+///         }
+///     }
+/// }
+/// ```
 pub trait EventSink: Send + Sync {
     /// Whether [`Event::Trace`] lines are wanted (they cost some formatting).
     fn tracing(&self) -> bool {
         false
     }
 
+    /// Handles one event. Called synchronously, from whichever task made the
+    /// request; the event borrows from the request, so copy what you keep.
     fn event(&self, event: Event<'_>);
 }
 
-/// Drops every event.
+/// Drops every event: the sink of [`Client::from_config`](crate::Client::from_config).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NoEvents;
 

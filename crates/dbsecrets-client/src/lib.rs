@@ -43,7 +43,6 @@
 //! [`secrets_uc`], [`grants`]).
 
 #![warn(missing_docs)]
-#![allow(missing_docs)] // TODO(arch): document every public item, then remove this line.
 
 pub mod auth;
 mod client;

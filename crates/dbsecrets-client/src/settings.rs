@@ -6,21 +6,42 @@ use std::time::Duration;
 
 use crate::config::{Config, ConfigError, Source};
 
-/// Connection and retry settings.
+/// Connection and retry settings of a [`Client`](crate::Client).
+///
+/// Start from [`Settings::from_config`] (or [`Settings::new`] for the SDK
+/// defaults) and change fields as needed; the struct is `#[non_exhaustive]`, so
+/// it cannot be built with a literal outside this crate.
+///
+/// ```
+/// use std::time::Duration;
+/// let mut s = dbsecrets_client::Settings::new("https://adb-1.2.azuredatabricks.net")
+///     .with_user_agent("my-tool", "1.0.0");
+/// s.retry_timeout = Duration::from_secs(30);
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Settings {
-    /// Normalized workspace URL, e.g. `https://adb-1.2.azuredatabricks.net`.
+    /// Normalized workspace URL, e.g. `https://adb-1.2.azuredatabricks.net`:
+    /// scheme, host and port only, no trailing `/`. Plain `http` is refused
+    /// when a client is built, except to a loopback address (a local emulator).
     pub host: String,
-    /// Per-request timeout (`http_timeout_seconds`, default 60).
+    /// Time limit of one attempt, from sending to the end of the body
+    /// (`http_timeout_seconds`, default 60 s). Connecting is limited to the
+    /// smaller of this and 10 s.
     pub timeout: Duration,
-    /// Total time spent retrying (`retry_timeout_seconds`, default 300).
+    /// Budget for retrying one call (`retry_timeout_seconds`, default 300 s):
+    /// no retry is started whose wait would end later than this after the
+    /// first attempt began. Zero disables retries.
     pub retry_timeout: Duration,
-    /// Requests per second for the whole process (`rate_limit`, default 15).
+    /// Most requests per second this client sends (`rate_limit`, default 15);
+    /// clients share one limit only through [`Client::with_limiter`](crate::Client::with_limiter).
+    /// Zero or less means no limit.
     pub rate_limit: f64,
-    /// Disable certificate verification (`skip_verify`).
+    /// Accept any TLS certificate (`skip_verify`, default false). Dangerous:
+    /// building a client with it emits an [`Event::Warning`](crate::Event::Warning).
     pub skip_verify: bool,
-    /// The product part of the User-Agent, e.g. `dbsecrets/0.1.0`.
+    /// The product part of the User-Agent, e.g. `dbsecrets/0.1.0` (default
+    /// `dbsecrets-client/<version>`); the client appends `os/<os> auth/<method>`.
     pub user_agent: String,
     /// The workspace id (`workspace_id`, `DATABRICKS_WORKSPACE_ID`): sent as
     /// `X-Databricks-Workspace-Id` on every request, as the SDKs do, to route
@@ -29,7 +50,9 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The SDK defaults for `host`.
+    /// The official SDKs' defaults for `host`: 60 s per request, 300 s of
+    /// retries, 15 requests per second, certificates verified. `host` is used
+    /// as given: pass a normalized URL ([`normalize_host`](crate::config::normalize_host)).
     pub fn new(host: impl Into<String>) -> Self {
         Settings {
             host: host.into(),
@@ -44,6 +67,11 @@ impl Settings {
 
     /// The settings of a resolved configuration: its host, and each setting
     /// (from an override, the environment or the profile) checked to be in range.
+    ///
+    /// Fails with [`ConfigError::NoHost`] when no host is configured, and with
+    /// [`ConfigError::InvalidValue`] or [`ConfigError::OutOfRange`] for a setting
+    /// that is not a number, not a boolean, or out of range: the timeout and the
+    /// rate limit must be above 0, the retry budget 0 or more, each at most 1,000,000.
     pub fn from_config(cfg: &Config) -> Result<Self, ConfigError> {
         let mut settings = Settings::new(cfg.host()?);
         if let Some(t) = number(cfg, "http_timeout_seconds", true)? {
@@ -70,7 +98,9 @@ impl Settings {
         Ok(settings)
     }
 
-    /// Sets the product name and version of the User-Agent (`product/version`).
+    /// Sets the product name and version of the User-Agent (`product/version`),
+    /// so that the workspace's audit logs name the tool that made the requests.
+    #[must_use]
     pub fn with_user_agent(mut self, product: &str, version: &str) -> Self {
         self.user_agent = format!("{product}/{version}");
         self

@@ -1,11 +1,26 @@
-//! Secret values in memory: zeroized on drop, masked in Debug output.
+//! Secret values in memory: zeroized on drop, masked in `Debug` output.
 
 use base64::Engine;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 
-/// A secret value as the API stores it: text (`string_value`) or bytes (`bytes_value`).
+/// A secret value to store: text or arbitrary bytes, kept in memory that is
+/// zeroed when the value is dropped.
+///
+/// Its `Debug` output shows only the variant and the length
+/// (`SecretValue::Text(*** 7 bytes)`), never the value. The service stores bytes
+/// in both cases; the variant only decides which field
+/// [`SecretsApi::put_secret`](crate::secrets::SecretsApi::put_secret) sends.
+///
+/// ```
+/// use dbsecrets_client::SecretValue;
+/// let v = SecretValue::text("hunter2");
+/// assert_eq!(v.len(), 7);
+/// assert_eq!(format!("{v:?}"), "SecretValue::Text(*** 7 bytes)");
+/// ```
 pub enum SecretValue {
+    /// UTF-8 text, sent as `string_value`.
     Text(SecretString),
+    /// Any bytes, sent base64-encoded as `bytes_value`.
     Bytes(SecretBox<Vec<u8>>),
 }
 
@@ -18,10 +33,13 @@ impl SecretValue {
         }
     }
 
+    /// A text value.
     pub fn text(s: impl Into<String>) -> Self {
         SecretValue::Text(SecretString::from(s.into()))
     }
 
+    /// The length of the value in bytes (UTF-8 bytes for text, not characters):
+    /// the unit of the service's 128 KiB limit ([`names::value_len`](crate::names::value_len)).
     pub fn len(&self) -> usize {
         match self {
             SecretValue::Text(s) => s.expose_secret().len(),
@@ -29,11 +47,13 @@ impl SecretValue {
         }
     }
 
+    /// Whether the value has no bytes (the service refuses an empty secret).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// The raw bytes of the value.
+    /// The raw bytes of the value. The slice borrows the protected memory:
+    /// do not copy it into a buffer that outlives the value unprotected.
     pub fn expose_bytes(&self) -> &[u8] {
         match self {
             SecretValue::Text(s) => s.expose_secret().as_bytes(),
@@ -41,7 +61,9 @@ impl SecretValue {
         }
     }
 
-    /// Standard base64 of the bytes, as `bytes_value` wants it.
+    /// Standard base64 (with padding) of the bytes, as `bytes_value` wants it;
+    /// itself a secret.
+    #[must_use]
     pub fn to_base64(&self) -> SecretString {
         SecretString::from(base64::engine::general_purpose::STANDARD.encode(self.expose_bytes()))
     }

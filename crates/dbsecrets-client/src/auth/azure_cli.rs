@@ -32,7 +32,9 @@ pub const METHOD: Method = Method {
     },
 };
 
-/// Asks the Azure CLI for a token.
+/// Asks the Azure CLI for a token: `az account get-access-token --resource
+/// <Azure Databricks> --output json [--tenant <tenant>]`, with a time limit of
+/// [`COMMAND_TIMEOUT`](super::COMMAND_TIMEOUT). Wrap it in [`Cached`](super::Cached).
 pub struct AzureCli {
     program: PathBuf,
     args: Vec<String>,
@@ -54,6 +56,9 @@ struct AzToken {
 }
 
 impl AzureCli {
+    /// Runs `program` (the `az` executable), for `tenant` when given. The
+    /// workspace resource id header is not set: the chain's builder adds it
+    /// when `azure_workspace_resource_id` is configured.
     pub fn new(program: PathBuf, tenant: Option<&str>) -> Self {
         let mut args: Vec<String> = [
             "account",

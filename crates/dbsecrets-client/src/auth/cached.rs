@@ -15,7 +15,9 @@ pub trait TokenSource: Send + Sync {
     /// The auth_type name, e.g. `oauth-m2m`.
     fn name(&self) -> &'static str;
 
-    /// Fetches a new token.
+    /// Fetches a new token; called only when the cached one is missing or
+    /// about to expire. Mark an unreachable or throttled service
+    /// [transient](SignInError::transient_if) so the request is retried.
     fn fetch<'a>(&'a self, http: &'a Http) -> BoxFuture<'a, Result<Token, SignInError>>;
 
     /// See [`CredentialsProvider::extra_headers`].
@@ -34,13 +36,17 @@ pub trait TokenSource: Send + Sync {
     }
 }
 
-/// A [`TokenSource`] with a per-process token cache.
+/// A [`TokenSource`] with a per-process token cache: the
+/// [`CredentialsProvider`] for it. The token is fetched at the first request
+/// and again when it is within its renewal margin of expiry
+/// ([`EARLY_REFRESH`](super::EARLY_REFRESH)); concurrent requests wait for one fetch.
 pub struct Cached<S> {
     source: S,
     cache: TokenCache,
 }
 
 impl<S: TokenSource> Cached<S> {
+    /// Wraps `source` with an empty cache.
     pub fn new(source: S) -> Self {
         Cached {
             source,
@@ -48,6 +54,7 @@ impl<S: TokenSource> Cached<S> {
         }
     }
 
+    /// The wrapped token source.
     pub fn source(&self) -> &S {
         &self.source
     }

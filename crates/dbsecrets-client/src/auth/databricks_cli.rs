@@ -35,7 +35,10 @@ fn program(c: &Config) -> Option<PathBuf> {
     find_program(name, c.ambient.get("PATH"))
 }
 
-/// Asks the databricks CLI for a token.
+/// Asks the databricks CLI for a token: `databricks auth token --profile <P>`
+/// (or `--host <H>`), reading its JSON `access_token`, `token_type` and
+/// `expiry`, with a time limit of [`COMMAND_TIMEOUT`](super::COMMAND_TIMEOUT).
+/// Its output is never shown. Wrap it in [`Cached`](super::Cached).
 pub struct DatabricksCli {
     program: PathBuf,
     args: Vec<String>,
@@ -52,6 +55,10 @@ struct CliToken {
 }
 
 impl DatabricksCli {
+    /// The command for a configuration: `DATABRICKS_CLI_PATH` (else
+    /// `databricks` on PATH), asked for the profile when there is no host or
+    /// the host came from that profile, else for the host, so that the CLI
+    /// signs in to the workspace the requests go to.
     pub fn from_config(c: &Config) -> Self {
         let name = c.get("databricks_cli_path").unwrap_or("databricks");
         let program = program(c).unwrap_or_else(|| PathBuf::from(name));
@@ -88,6 +95,9 @@ impl DatabricksCli {
         DatabricksCli::new(program, args, login)
     }
 
+    /// Runs `program` with `args` (e.g. `["auth", "token", "--host", "https://…"]`).
+    /// `login` is the command a user runs to sign in again, quoted in the hint
+    /// when the CLI gives no token.
     pub fn new(program: PathBuf, args: Vec<String>, login: String) -> Self {
         DatabricksCli {
             program,

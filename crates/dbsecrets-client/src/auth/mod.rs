@@ -4,6 +4,26 @@
 //! A provider hands out the value of the `Authorization` header. Providers that
 //! fetch tokens (OAuth, token exchange, CLIs) cache them, so a process fetches
 //! each token once and again only when it is about to expire.
+//!
+//! When `auth_type` is not set, the methods are tried in this order ([`CHAIN`])
+//! and the first whose attributes are present is used:
+//!
+//! | `auth_type` | needs | how |
+//! |---|---|---|
+//! | `pat` | `token` | `Authorization: Bearer <token>` ([`StaticHeader`]) |
+//! | `basic` | `username`, `password` | `Authorization: Basic …` ([`StaticHeader`]) |
+//! | `oauth-m2m` | `client_id`, `client_secret` | client-credentials grant at the workspace's token endpoint ([`OAuthM2m`]) |
+//! | `databricks-cli` | a host or profile, and the `databricks` CLI | `databricks auth token` ([`DatabricksCli`]) |
+//! | `github-oidc` | `client_id` in a GitHub Actions job with `id-token: write` | GitHub's ID token exchanged for a Databricks token ([`TokenExchange`]) |
+//! | `env-oidc` | `DATABRICKS_OIDC_TOKEN` | an ID token exchanged ([`TokenExchange`]) |
+//! | `file-oidc` | `oidc_token_filepath` | an ID token read from a file and exchanged ([`TokenExchange`]) |
+//! | `azure-client-secret` | an Azure workspace, `azure_client_id`, `azure_client_secret`, `azure_tenant_id` | Azure AD client-credentials grant ([`AzureClientSecret`]) |
+//! | `azure-cli` | an Azure workspace and `az` on PATH | `az account get-access-token` ([`AzureCli`]) |
+//!
+//! [`provider`] builds the provider for a [`Config`]; [`choose`] says which
+//! method and why; [`candidates`] explains every method. To sign in another
+//! way, implement [`TokenSource`] (wrapped in [`Cached`]) or
+//! [`CredentialsProvider`] and pass it to [`Client::new`](crate::Client::new).
 
 mod azure;
 mod azure_cli;
@@ -40,16 +60,48 @@ pub use oidc::{IdTokenSource, TokenExchange};
 pub use static_header::StaticHeader;
 pub use token::{Discovery, Token, TokenCache, EARLY_REFRESH};
 
-/// A boxed future, so the trait stays object-safe without extra crates.
+/// A boxed, `Send` future, so the traits stay object-safe without extra
+/// crates: implement with `Box::pin(async move { … })`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// One authentication method.
+/// One authentication method: what a [`Client`](crate::Client) asks for the
+/// `Authorization` header of each request.
+///
+/// ```
+/// use dbsecrets_client::auth::{BoxFuture, CredentialsProvider};
+/// use dbsecrets_client::error::SignInError;
+/// use dbsecrets_client::http::Http;
+/// use secrecy::SecretString;
+///
+/// /// A token from a secret store of your own.
+/// struct FromVault(SecretString);
+///
+/// impl CredentialsProvider for FromVault {
+///     fn name(&self) -> &'static str {
+///         "vault"
+///     }
+///     fn authorization<'a>(
+///         &'a self,
+///         _http: &'a Http,
+///     ) -> BoxFuture<'a, Result<SecretString, SignInError>> {
+///         use secrecy::ExposeSecret;
+///         let header = format!("Bearer {}", self.0.expose_secret());
+///         Box::pin(async move { Ok(SecretString::from(header)) })
+///     }
+///     fn remote_endpoints(&self) -> bool {
+///         false
+///     }
+/// }
+/// ```
 pub trait CredentialsProvider: Send + Sync {
     /// The auth_type name, e.g. `pat`; it also goes into the User-Agent.
     fn name(&self) -> &'static str;
 
-    /// The `Authorization` header value for the next request. Token requests
-    /// go through `http`, with its timeouts, TLS, proxies and trace.
+    /// The `Authorization` header value for the next request, scheme included
+    /// (`Bearer …`). Called before every attempt, so cache what is costly to
+    /// get. Token requests go through `http`, with its timeouts, TLS, proxies
+    /// and trace. A [transient](SignInError::transient_if) error is retried
+    /// like a request.
     fn authorization<'a>(
         &'a self,
         http: &'a Http,
@@ -76,8 +128,10 @@ pub trait CredentialsProvider: Send + Sync {
 
 /// A method of the chain: its name, whether its attributes are present, and how to build it.
 pub struct Method {
+    /// The `auth_type` name, e.g. `oauth-m2m`.
     pub name: &'static str,
-    /// The attributes it needs, for error messages.
+    /// The attributes it needs, as a phrase for error messages, e.g.
+    /// `token (DATABRICKS_TOKEN)`.
     pub needs: &'static str,
     /// Its attributes are present: enough for `auth_type` to force it.
     pub configured: fn(&Config) -> bool,
@@ -85,6 +139,8 @@ pub struct Method {
     /// command-line tool is not installed). Not asked when `auth_type` forces it:
     /// then the tool's absence is a clear error at first use.
     pub usable: fn(&Config) -> Result<(), String>,
+    /// Builds the provider from the configuration. Sends nothing; fails only
+    /// for an unusable setting (e.g. no host to discover the token endpoint from).
     pub build: fn(&Config) -> Result<Box<dyn CredentialsProvider>, ConfigError>,
 }
 
@@ -93,7 +149,9 @@ fn always(_: &Config) -> Result<(), String> {
     Ok(())
 }
 
-/// The methods in the order auth.md tries them when auth_type is not set.
+/// The methods in the order they are tried when `auth_type` is not set, as in
+/// the official tools: `pat`, `basic`, `oauth-m2m`, `databricks-cli`,
+/// `github-oidc`, `env-oidc`, `file-oidc`, `azure-client-secret`, `azure-cli`.
 pub const CHAIN: &[Method] = &[
     static_header::PAT,
     static_header::BASIC,
@@ -106,7 +164,7 @@ pub const CHAIN: &[Method] = &[
     azure_cli::METHOD,
 ];
 
-/// Looks up a method by its auth_type name.
+/// Looks up a method by its `auth_type` name (exact, lower case).
 pub fn method(name: &str) -> Option<&'static Method> {
     CHAIN.iter().find(|m| m.name == name)
 }
@@ -122,6 +180,10 @@ pub enum Reason {
 
 /// Picks the method: the forced `auth_type`, else the first configured and usable
 /// method of the chain. Applies the "more than one authorization method" check first.
+///
+/// Fails with [`ConfigError::UnknownAuthType`], [`ConfigError::IncompleteMethod`]
+/// (a forced method without its attributes), [`ConfigError::MultipleMethods`]
+/// or [`ConfigError::NoCredentials`]. Looks on PATH for the CLI tools; sends nothing.
 pub fn choose(cfg: &Config) -> Result<(&'static Method, Reason), ConfigError> {
     if let Some(forced) = cfg.value("auth_type") {
         let Some(method) = method(forced.value.trim()) else {
@@ -156,13 +218,15 @@ pub fn choose(cfg: &Config) -> Result<(&'static Method, Reason), ConfigError> {
     }
 }
 
-/// The provider for the resolved configuration.
+/// The provider for the resolved configuration: [`choose`], then the method's
+/// [`build`](Method::build). Sends nothing.
 pub fn provider(cfg: &Config) -> Result<Box<dyn CredentialsProvider>, ConfigError> {
     let (method, _) = choose(cfg)?;
     (method.build)(cfg)
 }
 
-/// Each method of the chain and whether it could be used, for `auth describe`.
+/// Each method of the chain and whether it could be used, for `auth describe`:
+/// `Ok(())`, or why not (`needs …`, or e.g. that its tool is not on PATH).
 pub fn candidates(cfg: &Config) -> Vec<(&'static str, Result<(), String>)> {
     CHAIN
         .iter()

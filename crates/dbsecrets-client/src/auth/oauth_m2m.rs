@@ -24,7 +24,10 @@ pub const METHOD: Method = Method {
     },
 };
 
-/// A service principal's client id and secret.
+/// A service principal's client id and OAuth secret, exchanged for a token:
+/// `POST <token endpoint>` with `Authorization: Basic base64(client_id:secret)`
+/// and `grant_type=client_credentials&scope=all-apis`. The token endpoint is
+/// found once through the [`Discovery`] document. Wrap it in [`Cached`](super::Cached).
 pub struct OAuthM2m {
     discovery: Discovery,
     client_id: String,
@@ -34,6 +37,8 @@ pub struct OAuthM2m {
 }
 
 impl OAuthM2m {
+    /// A service principal of the workspace (or account) whose token endpoint
+    /// `discovery` finds.
     pub fn new(discovery: Discovery, client_id: &str, client_secret: SecretString) -> Self {
         OAuthM2m {
             discovery,

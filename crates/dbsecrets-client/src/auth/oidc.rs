@@ -14,20 +14,37 @@ use crate::error::SignInError;
 use crate::http::{check_credential_url as check_url, strip_query, Http};
 
 /// Where the ID token comes from.
+#[non_exhaustive]
 pub enum IdTokenSource {
     /// DATABRICKS_OIDC_TOKEN, or the variable DATABRICKS_OIDC_TOKEN_ENV names.
-    Env { token: SecretString, origin: String },
+    Env {
+        /// The ID token (a JWT).
+        token: SecretString,
+        /// Where it came from, for messages, e.g. `environment variable DATABRICKS_OIDC_TOKEN`.
+        origin: String,
+    },
     /// A file the platform keeps up to date (read at each exchange).
-    File { path: PathBuf, origin: String },
+    File {
+        /// The file holding the ID token (surrounding whitespace is ignored).
+        path: PathBuf,
+        /// Where the path came from, for messages.
+        origin: String,
+    },
     /// GitHub Actions: `GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=…` with
     /// `Authorization: Bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN`.
     GitHub {
+        /// `ACTIONS_ID_TOKEN_REQUEST_URL`: must be https (or http on loopback).
         request_url: String,
+        /// `ACTIONS_ID_TOKEN_REQUEST_TOKEN`.
         request_token: SecretString,
     },
 }
 
-/// Exchanges an ID token for a Databricks token (RFC 8693 token exchange).
+/// Exchanges an ID token for a Databricks token (RFC 8693 token exchange):
+/// `POST <token endpoint>` with `grant_type=urn:ietf:params:oauth:grant-type:token-exchange`,
+/// `scope=all-apis`, the ID token as `subject_token` and, when set, `client_id`;
+/// no `Authorization` header. Used by `github-oidc`, `env-oidc` and `file-oidc`.
+/// Wrap it in [`Cached`](super::Cached).
 pub struct TokenExchange {
     name: &'static str,
     discovery: Discovery,
@@ -43,6 +60,10 @@ struct GitHubIdToken {
 }
 
 impl TokenExchange {
+    /// A token exchange reported as method `name` (e.g. `env-oidc`).
+    /// `client_id`: the service principal whose federation policy applies
+    /// (`None`: account-wide federation). `audience`: the audience to ask
+    /// GitHub for (`None`: the token endpoint's URL).
     pub fn new(
         name: &'static str,
         discovery: Discovery,
@@ -59,7 +80,10 @@ impl TokenExchange {
         }
     }
 
-    /// The provider for `cfg` with the given ID-token source.
+    /// The provider for `cfg` with the given ID-token source: its discovery
+    /// URL (or host), `client_id`, and `token_audience` (else `account_id`) as
+    /// the audience. Fails with [`ConfigError::NoHost`](crate::config::ConfigError::NoHost)
+    /// when there is neither a discovery URL nor a host.
     pub fn for_config(
         name: &'static str,
         cfg: &Config,

@@ -16,8 +16,12 @@ pub const EARLY_REFRESH: Duration = Duration::from_secs(40);
 
 /// An access token, as the `Authorization` header value, and when it expires
 /// (`None`: the issuer did not say; it is kept for the life of the process).
+///
+/// What a [`TokenSource`](super::TokenSource) returns; build it with [`Token::bearer`].
 pub struct Token {
+    /// The whole header value, scheme included: `Bearer <access token>`.
     pub header: SecretString,
+    /// When the token stops being valid; `None` when the issuer did not say.
     pub expires_at: Option<Instant>,
     /// How long before expiry it is renewed: 40 s, or half the lifetime of a
     /// short-lived token (so that it is not fetched again for every request).
@@ -25,7 +29,9 @@ pub struct Token {
 }
 
 impl Token {
-    /// A bearer token that expires `lifetime` from now.
+    /// A bearer token that expires `lifetime` from now (`None`: never, for
+    /// this process). `token_type` is the issuer's scheme; `Bearer` when it is
+    /// absent, empty or any case of `bearer`.
     pub fn bearer(
         access_token: &str,
         token_type: Option<&str>,
@@ -43,7 +49,7 @@ impl Token {
         }
     }
 
-    /// Still good for longer than its renewal margin.
+    /// Still good at `now` for longer than its renewal margin.
     pub fn fresh(&self, now: Instant) -> bool {
         self.expires_at.is_none_or(|at| {
             at.checked_duration_since(now)
@@ -61,12 +67,17 @@ pub fn until_epoch_millis(ms: i64) -> Duration {
 
 /// One token per provider, fetched on first use and again only when it is
 /// about to expire. Concurrent requests wait for the one fetch in progress.
+/// [`Cached`](super::Cached) uses one; use it directly in a
+/// [`CredentialsProvider`](super::CredentialsProvider) of your own.
 #[derive(Default)]
 pub struct TokenCache {
     slot: tokio::sync::Mutex<Option<Token>>,
 }
 
 impl TokenCache {
+    /// The cached token's header while it is [fresh](Token::fresh), else the
+    /// header of a new token from `fetch`, which is then cached. A failed fetch
+    /// caches nothing: the next call tries again.
     pub async fn get<F, Fut>(&self, fetch: F) -> Result<SecretString, SignInError>
     where
         F: FnOnce() -> Fut,
@@ -247,7 +258,8 @@ impl TokenResponse {
 }
 
 /// Finds an OAuth token endpoint once per process: `GET <discovery URL>` and its
-/// `token_endpoint`.
+/// `token_endpoint`. Both URLs must be https (or http on loopback). A failed
+/// lookup is not remembered: the next request tries again.
 pub struct Discovery {
     /// The discovery document's URL.
     pub url: String,
@@ -262,7 +274,9 @@ struct DiscoveryDocument {
 }
 
 impl Discovery {
-    /// `discovery_url` when set, else the workspace's well-known document.
+    /// `discovery_url` when set, else the workspace's well-known document
+    /// `<host>/oidc/.well-known/oauth-authorization-server`. Fails with
+    /// [`ConfigError::NoHost`](crate::config::ConfigError::NoHost) when neither is set.
     pub fn for_config(cfg: &crate::config::Config) -> Result<Self, crate::config::ConfigError> {
         Ok(match cfg.value("discovery_url") {
             Some(v) => Discovery::new(v.value.trim(), v.source.to_string()),
@@ -276,6 +290,8 @@ impl Discovery {
         })
     }
 
+    /// The discovery document at `url`; `origin` says where the URL came from,
+    /// for messages (e.g. `environment variable DATABRICKS_DISCOVERY_URL`).
     pub fn new(url: &str, origin: impl Into<String>) -> Self {
         Discovery {
             url: url.to_string(),
@@ -284,7 +300,8 @@ impl Discovery {
         }
     }
 
-    /// The token endpoint (checked to be https or loopback).
+    /// The token endpoint (checked to be https or loopback), fetched at the
+    /// first call. `method` prefixes the error messages (e.g. `oauth-m2m`).
     pub async fn token_endpoint(&self, http: &Http, method: &str) -> Result<&str, SignInError> {
         self.endpoint
             .get_or_try_init(|| async {

@@ -1,20 +1,28 @@
 //! The attributes of the unified configuration: profile keys, their environment
 //! variables and the sign-in method each belongs to (auth.md).
 
-/// The config file used when DATABRICKS_CONFIG_FILE is not set, under `$HOME`.
+/// The config file used when `DATABRICKS_CONFIG_FILE` is not set, relative to
+/// the home directory.
 pub const DEFAULT_CONFIG_FILE: &str = ".databrickscfg";
-/// Where the unified-authentication rules are documented.
+/// Where Databricks documents the unified-authentication rules (quoted in
+/// [`ConfigError::NoCredentials`](super::ConfigError::NoCredentials)'s hint).
 pub const AUTH_DOCS: &str = "https://docs.databricks.com/en/dev-tools/auth/unified-auth.html";
 
 /// A configuration attribute: its profile key, environment variables, and the
 /// authentication method it belongs to (for the "more than one method" check).
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Attribute {
+    /// The profile key, lower case (keys are case-insensitive in the file),
+    /// e.g. `host`; also the name [`Config::get`](super::Config::get) and
+    /// [`Overrides::set`](super::Overrides::set) take.
     pub name: &'static str,
+    /// The environment variables that set it, in order of precedence; empty
+    /// for profile-only settings such as `skip_verify`.
     pub env: &'static [&'static str],
     /// The method group of auth.md's validation rule: pat, basic, oauth, azure, oidc.
     pub method: Option<&'static str>,
-    /// Never shown: masked as `***` everywhere.
+    /// A credential: never shown, masked as `***` everywhere.
     pub sensitive: bool,
 }
 
@@ -32,7 +40,8 @@ const fn attr(
     }
 }
 
-/// Every attribute dbsecrets knows. Unknown profile keys are ignored.
+/// Every attribute the library reads, in a stable order (the order of
+/// [`Config::values`](super::Config::values)). Unknown profile keys are ignored.
 pub const ATTRIBUTES: &[Attribute] = &[
     attr("host", &["DATABRICKS_HOST"], None, false),
     attr("token", &["DATABRICKS_TOKEN"], Some("pat"), true),
@@ -94,7 +103,8 @@ pub const ATTRIBUTES: &[Attribute] = &[
 /// Environment variables that are not configuration attributes but that some
 /// methods need: whether a tool is on PATH, GitHub Actions' ID-token service,
 /// and the test override of the Azure AD login endpoint. Captured once by
-/// [`resolve`], so that the auth methods never read the process environment.
+/// [`resolve`](super::resolve()), so that the auth methods never read the process
+/// environment. Each entry is `(variable, sensitive)`.
 pub const AMBIENT: &[(&str, bool)] = &[
     ("PATH", false),
     ("ACTIONS_ID_TOKEN_REQUEST_URL", false),
@@ -102,7 +112,7 @@ pub const AMBIENT: &[(&str, bool)] = &[
     ("DBSECRETS_AZURE_LOGIN_URL", false),
 ];
 
-/// Looks up an attribute definition by its profile key.
+/// Looks up an attribute definition by its profile key (exact, lower case).
 pub fn attribute(name: &str) -> Option<&'static Attribute> {
     ATTRIBUTES.iter().find(|a| a.name == name)
 }

@@ -8,7 +8,9 @@ use ini::{Ini, ParseOption};
 
 use super::{Config, ConfigError, Env, Source, ATTRIBUTES, DEFAULT_CONFIG_FILE};
 
-/// The config file's path: DATABRICKS_CONFIG_FILE (with `~/` expanded), else `~/.databrickscfg`.
+/// The config file's path: `DATABRICKS_CONFIG_FILE` (with `~` and `~/` expanded
+/// against `home`), else `~/.databrickscfg`. Without a home directory, `~` is
+/// the current directory.
 pub fn config_file_path(env: &dyn Env, home: Option<&Path>) -> PathBuf {
     let home = home.map(Path::to_path_buf).unwrap_or_default();
     match env.var("DATABRICKS_CONFIG_FILE") {
@@ -22,7 +24,8 @@ pub fn config_file_path(env: &dyn Env, home: Option<&Path>) -> PathBuf {
 }
 
 /// The profiles of the config file, in file order, and the one used when none is
-/// asked for. `None` when the file does not exist.
+/// asked for. `None` when the file does not exist; an error when it cannot be
+/// read or parsed.
 pub fn list_profiles(
     env: &dyn Env,
     home: Option<&Path>,
@@ -59,9 +62,15 @@ pub fn list_profiles(
 
 /// What [`list_profiles`] found.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ProfileList {
+    /// The config file that was read.
     pub path: PathBuf,
+    /// The profile (section) names, in file order; `[__settings__]` is not one.
     pub names: Vec<String>,
+    /// The profile used when none is asked for: `default_profile` of
+    /// `[__settings__]`, else `DEFAULT` when it has keys. It may name a profile
+    /// that is not in the file.
     pub default: Option<String>,
 }
 
@@ -147,6 +156,10 @@ pub(super) fn load_profile(
 }
 
 /// Like ssh with a private key: credentials in a file that others can read deserve a warning.
+///
+/// The warning text (with the `chmod 600` that fixes it) when the file's group or
+/// other permission bits are set; `None` when they are not, when the file cannot
+/// be examined, and always on systems other than Unix.
 #[cfg(unix)]
 pub fn permission_warning(path: &Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
@@ -166,17 +179,26 @@ pub fn permission_warning(_path: &Path) -> Option<String> {
 }
 
 /// A parsed config file: each profile's keys (lower-cased), plus `[__settings__]`.
+///
+/// Its `Debug` output shows every value, credentials included: do not log it.
 #[derive(Debug, Default, PartialEq)]
 pub struct ConfigFile {
+    /// Profile name (case-sensitive) to its keys (lower case) and raw values.
+    /// Sorted by name; [`ConfigFile::profile_names`] gives the file order.
     pub sections: BTreeMap<String, HashMap<String, String>>,
+    /// The keys of `[__settings__]`, e.g. `default_profile`.
     pub settings: HashMap<String, String>,
     order: Vec<String>,
 }
 
-/// A parse problem before the file's path is known.
+/// Why [`ConfigFile::parse`] failed; [`resolve()`](super::resolve()) turns it into a
+/// [`ConfigError`] that names the file.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ParseProblem {
+    /// Not INI text: the parser's message, with its position.
     Syntax(String),
+    /// A section that appears twice: its name.
     Duplicate(String),
 }
 

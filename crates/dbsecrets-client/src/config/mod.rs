@@ -4,8 +4,34 @@
 //!
 //! The result is a [`Config`]: every attribute that is set, with the place it
 //! came from, so that a caller can say where a value came from. The parts:
-//! [`attributes`] (what can be set, and where), [`file`] (the INI file),
-//! [`resolve()`] (the order), [`ConfigError`] (what can be wrong).
+//! [`ATTRIBUTES`] (what can be set, and where), [`ConfigFile`] and
+//! [`list_profiles`] (the INI file), [`resolve()`] (the order),
+//! [`ConfigError`] (what can be wrong).
+//!
+//! The rules, in short:
+//! - Overrides (the caller's flags) win; `DATABRICKS_*` (and `ARM_*`)
+//!   environment variables fill what is still unset; then the keys of one
+//!   profile of the config file. So `DATABRICKS_TOKEN` beats a profile's
+//!   `token` even when the profile was asked for by name.
+//! - The file is `DATABRICKS_CONFIG_FILE`, else `~/.databrickscfg`. The profile
+//!   is the one asked for (override, else `DATABRICKS_CONFIG_PROFILE`), else
+//!   `default_profile` of `[__settings__]`, else `DEFAULT` when it has keys.
+//!   `[DEFAULT]` is not inherited by other profiles.
+//! - When no profile was asked for and the environment already sets the host
+//!   or a credential, the file is not read at all.
+//! - The host is normalized: `https://` added when there is no scheme; path,
+//!   query and fragment dropped ([`normalize_host`]).
+//!
+//! ```no_run
+//! use dbsecrets_client::config::{self, Overrides, ProcessEnv};
+//! # fn demo() -> Result<(), dbsecrets_client::config::ConfigError> {
+//! let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+//! let cfg = config::resolve(&Overrides::default(), &ProcessEnv, home.as_deref())?;
+//! if let Some(v) = cfg.value("host") {
+//!     println!("host {} (from {})", v.value, v.source);
+//! }
+//! # Ok(()) }
+//! ```
 
 mod attributes;
 mod error;
@@ -23,7 +49,8 @@ pub use file::{
 };
 pub use resolve::{env_overrides, normalize_host, resolve, resolve_profile_alone};
 
-/// Where a resolved value came from.
+/// Where a resolved value came from. Its `Display` is a phrase for messages,
+/// e.g. `environment variable DATABRICKS_TOKEN` or `profile [DEV] of /home/me/.databrickscfg`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     /// A command-line flag, e.g. `--profile`.
@@ -31,8 +58,14 @@ pub enum Source {
     /// An environment variable, by name.
     Env(String),
     /// A key of a profile in a config file.
-    File { path: PathBuf, profile: String },
-    /// Chosen by a rule, not set anywhere (e.g. the `DEFAULT` profile).
+    File {
+        /// The config file.
+        path: PathBuf,
+        /// The profile (section) name; `__settings__` for a `default_profile`.
+        profile: String,
+    },
+    /// Chosen by a rule, not set anywhere (e.g. the `DEFAULT` profile); the
+    /// text says which rule.
     Default(&'static str),
 }
 
@@ -49,10 +82,13 @@ impl fmt::Display for Source {
     }
 }
 
-/// One resolved attribute value and its origin.
+/// One resolved attribute value and its origin. `Debug` masks the value (it
+/// may be a credential); check [`Attribute::sensitive`] before showing it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Value {
+    /// The value as set, unparsed (the host is already normalized).
     pub value: String,
+    /// Where it was set.
     pub source: Source,
 }
 
@@ -66,22 +102,34 @@ impl fmt::Debug for Value {
 /// What the caller decided before the configuration is resolved (a command
 /// line's flags): they win over the environment and the profile. Each carries
 /// the name of the flag that set it, for messages.
+///
+/// ```
+/// use dbsecrets_client::config::Overrides;
+/// let o = Overrides::default()
+///     .profile("DEV", "--profile")
+///     .set("http_timeout_seconds", "120", "--timeout");
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
-    /// The profile asked for, and the flag that asked.
+    /// The profile asked for, and the flag that asked. It beats
+    /// `DATABRICKS_CONFIG_PROFILE`.
     pub profile: Option<(String, &'static str)>,
-    /// Attribute values: (attribute, value, flag).
+    /// Attribute values: (attribute, value, flag). An attribute name that is
+    /// not in [`ATTRIBUTES`] is ignored.
     pub values: Vec<(&'static str, String, &'static str)>,
 }
 
 impl Overrides {
-    /// Asks for `profile` (with `flag`, e.g. `--profile`).
+    /// Asks for `profile` (with `flag`, e.g. `--profile`). A profile that is
+    /// not in the file is then an error ([`ConfigError::ProfileNotFound`]).
+    #[must_use]
     pub fn profile(mut self, profile: impl Into<String>, flag: &'static str) -> Self {
         self.profile = Some((profile.into(), flag));
         self
     }
 
     /// Sets `attribute` (a name of [`ATTRIBUTES`]) to `value` (with `flag`, e.g. `--host`).
+    #[must_use]
     pub fn set(
         mut self,
         attribute: &'static str,
@@ -94,11 +142,18 @@ impl Overrides {
 }
 
 /// Read access to environment variables, so tests can supply their own.
+///
+/// [`ProcessEnv`] reads the real environment; a `HashMap<String, String>` is an
+/// environment too.
 pub trait Env {
+    /// The variable's value, or `None` when it is unset. Implementations
+    /// return `None` for an empty variable too: empty counts as unset, as in
+    /// the SDKs.
     fn var(&self, name: &str) -> Option<String>;
 }
 
-/// The real process environment. Empty variables count as unset, as in the SDKs.
+/// The real process environment. Empty variables, and variables that are not
+/// valid Unicode, count as unset.
 pub struct ProcessEnv;
 
 impl Env for ProcessEnv {
@@ -114,10 +169,14 @@ impl Env for HashMap<String, String> {
 }
 
 /// The resolved configuration: attribute values with their sources.
+///
+/// `Debug` never shows a value. Build a [`Client`](crate::Client) from it with
+/// [`Client::from_config`](crate::Client::from_config).
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     values: BTreeMap<&'static str, Value>,
-    /// The config file that was (or would have been) read.
+    /// The config file that was (or would have been) read; relative to the
+    /// current directory when no home directory was given.
     pub config_file: PathBuf,
     /// Whether the config file was read at all.
     pub file_read: bool,
@@ -127,26 +186,31 @@ pub struct Config {
     pub profile: Option<(String, Source)>,
     /// Profiles defined in the file (when it was read).
     pub profiles: Vec<String>,
-    /// Problems worth a warning that do not stop the command (e.g. file permissions).
+    /// Problems worth a warning that do not stop the command (e.g. a config
+    /// file other users can read). The library does not emit them: show them.
     pub warnings: Vec<String>,
     /// The [`AMBIENT`] environment variables that are set.
     pub ambient: Ambient,
 }
 
-/// Captured [`AMBIENT`] variables; Debug shows only their names.
+/// Captured [`AMBIENT`] variables; `Debug` shows only their names.
 #[derive(Clone, Default)]
 pub struct Ambient(BTreeMap<&'static str, String>);
 
 impl Ambient {
+    /// The captured value of the variable `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)
     }
 
+    /// Records `name` as set to `value` (for tests and tools that build a
+    /// [`Config`] by hand).
     pub fn set(&mut self, name: &'static str, value: impl Into<String>) {
         self.0.insert(name, value.into());
     }
 
-    /// The set variables in [`AMBIENT`] order, with whether each is sensitive.
+    /// The set variables in [`AMBIENT`] order: `(name, value, sensitive)`. Mask
+    /// a sensitive value before showing it.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str, bool)> {
         AMBIENT
             .iter()
@@ -161,10 +225,12 @@ impl fmt::Debug for Ambient {
 }
 
 impl Config {
+    /// The value of the attribute `name` (a profile key such as `host`), if set.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(|v| v.value.as_str())
     }
 
+    /// The value of the attribute `name` and where it came from, if set.
     pub fn value(&self, name: &str) -> Option<&Value> {
         self.values.get(name)
     }
@@ -176,11 +242,13 @@ impl Config {
             .filter_map(|a| self.values.get(a.name).map(|v| (a, v)))
     }
 
+    /// The name of the profile whose keys were used, if any.
     pub fn profile_name(&self) -> Option<&str> {
         self.profile.as_ref().map(|(p, _)| p.as_str())
     }
 
-    /// The normalized workspace URL, e.g. `https://adb-1.2.azuredatabricks.net`.
+    /// The normalized workspace URL, e.g. `https://adb-1.2.azuredatabricks.net`;
+    /// [`ConfigError::NoHost`] when none is configured.
     pub fn host(&self) -> Result<&str, ConfigError> {
         self.get("host").ok_or_else(|| ConfigError::NoHost {
             looked_at: self.looked_at(),
@@ -218,7 +286,8 @@ impl Config {
         parts.join(", ")
     }
 
-    /// A numeric attribute, if set.
+    /// A numeric attribute, if set: [`ConfigError::InvalidValue`] when it is not
+    /// a finite number of 0 or more.
     pub fn number(&self, name: &'static str) -> Result<Option<f64>, ConfigError> {
         let Some(v) = self.values.get(name) else {
             return Ok(None);
@@ -233,7 +302,8 @@ impl Config {
         }
     }
 
-    /// A boolean attribute (`true`/`false`, `1`/`0`, `yes`/`no`), false when unset.
+    /// A boolean attribute (`true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`, in
+    /// any case), false when unset or empty; [`ConfigError::InvalidValue`] otherwise.
     pub fn flag(&self, name: &'static str) -> Result<bool, ConfigError> {
         let Some(v) = self.values.get(name) else {
             return Ok(false);
@@ -249,13 +319,16 @@ impl Config {
         }
     }
 
-    /// The auth method groups whose credential attributes are set (sorted).
+    /// The auth method groups whose credential attributes are set, sorted and
+    /// without repeats: some of `azure`, `basic`, `oauth`, `oidc`, `pat` (see
+    /// [`Attribute::method`]). More than one is an error unless `auth_type` is set.
     pub fn methods_present(&self) -> Vec<String> {
         let set: BTreeSet<&str> = self.values().filter_map(|(a, _)| a.method).collect();
         set.into_iter().map(str::to_string).collect()
     }
 
-    /// Test and tool helper: sets an attribute.
+    /// Test and tool helper: sets an attribute, replacing its value. `name`
+    /// should be one of [`ATTRIBUTES`]; a host set here is not normalized.
     pub fn set(&mut self, name: &'static str, value: impl Into<String>, source: Source) {
         self.values.insert(
             name,

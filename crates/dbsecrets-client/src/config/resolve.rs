@@ -6,7 +6,16 @@ use std::path::Path;
 use super::file::{config_file_path, load_profile};
 use super::{Config, ConfigError, Env, Overrides, Source, AMBIENT, ATTRIBUTES};
 
-/// Resolves the configuration from flags, the environment and the config file.
+/// Resolves the configuration from flags, the environment and the config file,
+/// by the rules of the [module documentation](super).
+///
+/// `env` is where environment variables are read ([`ProcessEnv`](super::ProcessEnv)
+/// for the real ones); `home` is the home directory, for `~/.databrickscfg` and a
+/// `~/` in `DATABRICKS_CONFIG_FILE`. The file is read from disk; nothing is sent.
+///
+/// Succeeds without a host or credentials: those are checked when a client is
+/// built. Fails when the file cannot be read or parsed, a profile that was
+/// asked for does not exist, or the host is not a valid URL.
 pub fn resolve(
     overrides: &Overrides,
     env: &dyn Env,
@@ -73,7 +82,8 @@ pub fn resolve(
 
 /// One profile of the config file on its own, as `auth profiles` shows it: its
 /// keys only, with no DATABRICKS_* or ARM_* variable filling in (the file's location
-/// and the [`AMBIENT`] variables still come from the environment).
+/// and the [`AMBIENT`] variables still come from the environment). Errors as
+/// [`resolve()`].
 pub fn resolve_profile_alone(
     name: &str,
     env: &dyn Env,
@@ -93,8 +103,9 @@ impl Env for ProfileOnly<'_> {
     }
 }
 
-/// The environment variables that set the host, credentials or auth_type: they
-/// take precedence over every profile.
+/// The environment variables that are set and that set the host, credentials
+/// or auth_type: they take precedence over every profile, which is worth a
+/// warning when a profile is asked for.
 pub fn env_overrides(env: &dyn Env) -> Vec<&'static str> {
     ATTRIBUTES
         .iter()
@@ -106,6 +117,18 @@ pub fn env_overrides(env: &dyn Env) -> Vec<&'static str> {
 
 /// Host normalization of the Go SDK: add `https://` when there is no scheme, keep
 /// only scheme, host and a non-default port.
+///
+/// The error is a reason in words (empty, not a URL, a scheme other than
+/// `http`/`https`, no host name).
+///
+/// ```
+/// use dbsecrets_client::config::normalize_host;
+/// assert_eq!(
+///     normalize_host("adb-1.2.azuredatabricks.net/?o=123#job/1").unwrap(),
+///     "https://adb-1.2.azuredatabricks.net"
+/// );
+/// assert_eq!(normalize_host("http://127.0.0.1:8080/api").unwrap(), "http://127.0.0.1:8080");
+/// ```
 pub fn normalize_host(raw: &str) -> Result<String, String> {
     let raw = raw.trim();
     if raw.is_empty() {

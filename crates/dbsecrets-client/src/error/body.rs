@@ -11,7 +11,8 @@ pub const MAX_CODE_CHARS: usize = 100;
 /// Longest message kept from a server's answer, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 300;
 
-/// `CODE: message (HTTP n)`, with whatever parts are known.
+/// `CODE: message (HTTP n)`, with whatever parts are known; `HTTP n Reason`
+/// (e.g. `HTTP 502 Bad Gateway`) when neither is.
 pub fn status_text(status: u16, code: Option<&str>, message: Option<&str>) -> String {
     match (code, message) {
         (Some(c), Some(m)) => format!("{c}: {m} (HTTP {status})"),
@@ -31,6 +32,16 @@ fn reason(status: u16) -> &'static str {
 /// Reads an error body: JSON `{"error_code", "message"}` (a numeric error_code too,
 /// and OAuth's `{"error", "error_description"}`), or plain text `CODE: message`.
 /// HTML pages and anything unreadable give nothing: the caller falls back to the status.
+///
+/// Returns `(error_code, message)`; the message is folded to one line of at
+/// most 300 characters. Other plain text is all message.
+///
+/// ```
+/// use dbsecrets_client::error::parse_error_body;
+/// let (code, msg) = parse_error_body(br#"{"error_code": 403, "message": "Invalid access token."}"#);
+/// assert_eq!((code.as_deref(), msg.as_deref()), (Some("403"), Some("Invalid access token.")));
+/// assert_eq!(parse_error_body(b"<html><title>502 Bad Gateway</title></html>"), (None, None));
+/// ```
 pub fn parse_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
     let text = String::from_utf8_lossy(body);
     let trimmed = text.trim();
@@ -84,7 +95,8 @@ pub fn clean(s: &str, max: usize) -> String {
 
 /// Folds newlines, control characters and text-direction overrides to single
 /// spaces, so that a message stays on one line and cannot drive a terminal or
-/// reorder what is shown.
+/// reorder what is shown: each becomes a space, runs of spaces become one,
+/// and the ends are trimmed.
 pub fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = false;

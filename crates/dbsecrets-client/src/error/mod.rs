@@ -2,6 +2,15 @@
 //! [`ErrorKind`] that callers act on. Callers never match server strings: the
 //! endpoint that knows what a `400 BAD_REQUEST` means (a notebook-only `get`, a
 //! write to a Key Vault scope) says so here, in the kind.
+//!
+//! ```no_run
+//! # async fn demo(client: &dbsecrets_client::Client) -> Result<(), dbsecrets_client::Error> {
+//! match client.secrets().delete_scope("old-scope").await {
+//!     Err(e) if e.kind() == dbsecrets_client::ErrorKind::NotFound => Ok(()), // already gone
+//!     other => other,
+//! }
+//! # }
+//! ```
 
 use std::fmt;
 use std::time::Duration;
@@ -16,6 +25,10 @@ pub use sign_in::{SignInError, SignInFailure};
 
 /// What kind of failure an [`Error`] is: what a caller acts on (an exit code,
 /// a hint, whether to go on with other work).
+///
+/// Server answers are classified by [`classify`]; the endpoint methods of
+/// [`crate::secrets`] refine a few generic answers. New kinds may be added:
+/// match with a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -35,17 +48,25 @@ pub enum ErrorKind {
     ReadOnlyScope,
     /// Creating a Key Vault-backed scope needs an Azure AD token, not a personal access token.
     AzureTokenRequired,
-    /// A service limit: too many scopes, secrets, or a value too large (`RESOURCE_LIMIT_EXCEEDED`).
+    /// A service limit: too many scopes in the workspace or secrets in a scope
+    /// (`RESOURCE_LIMIT_EXCEEDED`, `RESOURCE_EXHAUSTED`). A value that is too
+    /// large is [`ErrorKind::InvalidInput`] when checked before sending
+    /// ([`crate::names::value_len`]), [`ErrorKind::Rejected`] when the server refuses it.
     LimitExceeded,
-    /// Throttled (429) or unavailable (503), and retries ran out.
+    /// Throttled (429) or unavailable (503), and retries ran out within
+    /// [`Settings::retry_timeout`](crate::Settings::retry_timeout).
     Throttled,
-    /// No usable answer: connection refused, DNS, TLS, reset, timeout.
+    /// No usable answer: connection refused, DNS, TLS, reset, timeout; also a
+    /// sign-in service that could not be reached. Connection failures and
+    /// timeouts were retried first; a certificate that does not verify is not.
     Transport,
     /// An answer that is not what the endpoint sends (bad JSON, HTML, a redirect, too large).
     InvalidResponse,
-    /// The server refused the request for another reason (400 `INVALID_PARAMETER_VALUE`, …).
+    /// The server refused the request for another reason (400
+    /// `INVALID_PARAMETER_VALUE`, `MALFORMED_REQUEST`, a `BAD_REQUEST` the
+    /// endpoint gives no special meaning, …): the server's message says why.
     Rejected,
-    /// The server failed (500, 502, …).
+    /// The server failed (500, 502, 504, …). Not retried, as in the official SDKs.
     Server,
     /// The configuration is unusable: no host, a bad profile, two sign-in
     /// methods, plain http to a remote host, a setting out of range. Nothing was sent.
@@ -57,50 +78,75 @@ pub enum ErrorKind {
 /// A failed call, or a call that could not be made.
 ///
 /// Its `Display` is one line that names what failed; it never contains a
-/// credential or a secret value.
+/// credential or a secret value. Act on [`Error::kind`]; show `Display` and
+/// [`Error::hint`] to a person; read [`Error::detail`] or the accessors
+/// ([`Error::http_status`], [`Error::error_code`], …) for specifics.
 #[derive(Debug)]
 pub struct Error {
     kind: ErrorKind,
     detail: Detail,
 }
 
-/// What exactly went wrong.
+/// What exactly went wrong: the data behind an [`Error`]'s message.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Detail {
     /// The server answered with a non-success status.
     Status {
+        /// The HTTP status code, e.g. 404.
         status: u16,
+        /// The body's `error_code` (or OAuth `error`), e.g.
+        /// `RESOURCE_DOES_NOT_EXIST`; a numeric code as its digits (`"403"`).
         error_code: Option<String>,
+        /// The body's `message`, folded to one line of at most 300 characters;
+        /// `None` for an empty or HTML body.
         message: Option<String>,
     },
-    /// The server answered with a redirect: the request did not reach the API.
-    Redirect { status: u16, location: String },
-    /// No usable answer.
+    /// The server answered with a redirect: the request did not reach the API
+    /// (typically a login page of an SSO or private-link setup). Never followed.
+    Redirect {
+        /// The HTTP status code (301, 302, 307, …).
+        status: u16,
+        /// The `Location` header without its query and fragment.
+        location: String,
+    },
+    /// No usable answer (connection refused, DNS, TLS, reset, timeout): the
+    /// message names the URL and the innermost cause.
     Transport(String),
     /// A success status with a body that is not what the endpoint answers.
-    InvalidResponse { status: u16, detail: String },
+    InvalidResponse {
+        /// The HTTP status code of the answer.
+        status: u16,
+        /// What was wrong with the body; it never quotes the body.
+        detail: String,
+    },
     /// A credential could not be obtained.
     SignIn(SignInError),
     /// Retries ran out; `last` is the last attempt's failure.
     GaveUp {
+        /// How many attempts were made, the first one included.
         attempts: u32,
+        /// Time from the first attempt until giving up.
         elapsed: Duration,
+        /// The failure of the last attempt.
         last: Box<Error>,
     },
     /// The configuration is unusable.
     Config(ConfigError),
-    /// Refused before sending: an argument or a setting.
+    /// Refused before sending: an argument or a setting. The text says why.
     Refused(String),
 }
 
 impl Error {
-    /// An error of `kind` with its detail.
+    /// An error of `kind` with its detail. For code that builds its own
+    /// requests or credential providers; the library's own errors come
+    /// classified.
     pub fn new(kind: ErrorKind, detail: Detail) -> Self {
         Error { kind, detail }
     }
 
-    /// An error status of the server, classified by status (then by code).
+    /// An error status of the server, classified by status (then by code) with
+    /// [`classify`]. `error_code` and `message` are as [`parse_error_body`] reads them.
     pub fn status(status: u16, error_code: Option<String>, message: Option<String>) -> Self {
         let kind = classify(status, error_code.as_deref());
         Error::new(
@@ -113,10 +159,14 @@ impl Error {
         )
     }
 
+    /// An [`ErrorKind::Transport`] error: no usable answer. `message` should
+    /// name the URL and the cause.
     pub fn transport(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Transport, Detail::Transport(message.into()))
     }
 
+    /// An [`ErrorKind::InvalidResponse`] error: a `status` answer whose body is
+    /// not what the endpoint sends. `detail` must not quote the body.
     pub fn invalid_response(status: u16, detail: impl Into<String>) -> Self {
         Error::new(
             ErrorKind::InvalidResponse,
@@ -127,26 +177,33 @@ impl Error {
         )
     }
 
-    /// Refused before sending because of a setting (e.g. plain http to a remote host).
+    /// An [`ErrorKind::InvalidSettings`] error: refused before sending because
+    /// of a setting (e.g. plain http to a remote host).
     pub fn invalid_settings(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::InvalidSettings, Detail::Refused(message.into()))
     }
 
-    /// Refused before sending because of an argument (a bad name, an empty value).
+    /// An [`ErrorKind::InvalidInput`] error: refused before sending because of
+    /// an argument (a bad name, an empty value).
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::InvalidInput, Detail::Refused(message.into()))
     }
 
+    /// What kind of failure this is: what to act on.
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }
 
+    /// The data behind the message. After retries this is
+    /// [`Detail::GaveUp`]; [`Error::last_attempt`] reaches the failure itself.
     pub fn detail(&self) -> &Detail {
         &self.detail
     }
 
-    /// The same failure, classified as `kind`: for the endpoint that knows what
-    /// a generic answer means there (e.g. `400 BAD_REQUEST` on `secrets/get`).
+    /// The same failure, classified as `kind` (and so is its last attempt): for
+    /// the endpoint that knows what a generic answer means there (e.g.
+    /// `400 BAD_REQUEST` on `secrets/get`).
+    #[must_use]
     pub fn reclassified(mut self, kind: ErrorKind) -> Self {
         if let Detail::GaveUp { last, .. } = &mut self.detail {
             last.kind = kind;
@@ -155,7 +212,8 @@ impl Error {
         self
     }
 
-    /// The failure of the last attempt, through retries.
+    /// The failure of the last attempt, through retries: the error itself
+    /// unless it is [`Detail::GaveUp`].
     pub fn last_attempt(&self) -> &Error {
         match &self.detail {
             Detail::GaveUp { last, .. } => last.last_attempt(),
@@ -179,7 +237,8 @@ impl Error {
         }
     }
 
-    /// The server's message, when its answer had one (one line, clipped).
+    /// The server's message, when its answer had one (one line, clipped to 300
+    /// characters). Server text: show it, but do not match on it.
     pub fn server_message(&self) -> Option<&str> {
         match &self.last_attempt().detail {
             Detail::Status { message, .. } => message.as_deref(),
@@ -195,7 +254,9 @@ impl Error {
         }
     }
 
-    /// The configuration error, when the settings were unusable.
+    /// The configuration error, when the configuration was unusable (not for
+    /// other [`ErrorKind::InvalidSettings`] errors, such as plain http to a
+    /// remote host, which are [`Detail::Refused`]).
     pub fn config(&self) -> Option<&ConfigError> {
         match &self.detail {
             Detail::Config(e) => Some(e),
@@ -203,7 +264,8 @@ impl Error {
         }
     }
 
-    /// The next step, when the failing part knows it (a sign-in method, a config rule).
+    /// The next step for the user, when the failing part knows it (a sign-in
+    /// method, a config rule), e.g. `run `az login` and try again`.
     pub fn hint(&self) -> Option<String> {
         match &self.last_attempt().detail {
             Detail::SignIn(e) => e.hint.clone(),
@@ -212,10 +274,12 @@ impl Error {
         }
     }
 
+    /// Whether the kind is [`ErrorKind::NotFound`].
     pub fn is_not_found(&self) -> bool {
         self.kind == ErrorKind::NotFound
     }
 
+    /// Whether the kind is [`ErrorKind::AlreadyExists`].
     pub fn is_already_exists(&self) -> bool {
         self.kind == ErrorKind::AlreadyExists
     }
@@ -280,6 +344,20 @@ impl From<SignInError> for Error {
 /// The kind of an error answer: by HTTP status first, refined by `error_code`
 /// only where the status alone is ambiguous (the Secrets API 2.0 answers
 /// "already exists" and "limit exceeded" with a plain 400).
+///
+/// 404 is [`ErrorKind::NotFound`], 409 [`ErrorKind::AlreadyExists`], 401
+/// [`ErrorKind::Unauthenticated`], 429 and 503 [`ErrorKind::Throttled`]. A 403
+/// is [`ErrorKind::PermissionDenied`] unless the code says the token itself was
+/// rejected (`UNAUTHENTICATED`, `UNAUTHORIZED`, or the numeric `403`). Any
+/// other status goes by the code when it is known, else to
+/// [`ErrorKind::Server`] (5xx) or [`ErrorKind::Rejected`].
+///
+/// ```
+/// use dbsecrets_client::{error::classify, ErrorKind};
+/// assert_eq!(classify(400, Some("RESOURCE_ALREADY_EXISTS")), ErrorKind::AlreadyExists);
+/// assert_eq!(classify(400, Some("INVALID_PARAMETER_VALUE")), ErrorKind::Rejected);
+/// assert_eq!(classify(502, None), ErrorKind::Server);
+/// ```
 pub fn classify(status: u16, error_code: Option<&str>) -> ErrorKind {
     match status {
         404 => ErrorKind::NotFound,

@@ -31,6 +31,7 @@ pub struct PrivilegeAssignment {
     #[serde(default)]
     pub principal: String,
     #[serde(default)]
+    /// Privileges as the API spells them, e.g. `READ_SECRET`.
     pub privileges: Vec<String>,
 }
 
@@ -38,8 +39,10 @@ pub struct PrivilegeAssignment {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct EffectivePrivilegeAssignment {
     #[serde(default)]
+    /// The principal (empty for a deleted one).
     pub principal: String,
     #[serde(default)]
+    /// Each privilege in force.
     pub privileges: Vec<EffectivePrivilege>,
 }
 
@@ -48,11 +51,13 @@ pub struct EffectivePrivilegeAssignment {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct EffectivePrivilege {
     #[serde(default)]
+    /// As the API spells it, e.g. `READ_SECRET`.
     pub privilege: String,
     /// e.g. `SCHEMA` or `CATALOG`.
     #[serde(default)]
     pub inherited_from_type: Option<String>,
     #[serde(default)]
+    /// The full name of the object it is granted on.
     pub inherited_from_name: Option<String>,
 }
 
@@ -60,9 +65,12 @@ pub struct EffectivePrivilege {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PermissionsChange {
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Privileges to grant.
     pub add: Vec<String>,
+    /// Who the change is for.
     pub principal: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Privileges to revoke.
     pub remove: Vec<String>,
 }
 

@@ -16,6 +16,9 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
+    /// A limit of `per_second` requests per second (slots spaced 2 % wider
+    /// than `1 / per_second`, for scheduling jitter). Zero, a negative number
+    /// or a non-finite number means no limit.
     pub fn new(per_second: f64) -> Self {
         let interval = if per_second > 0.0 && per_second.is_finite() {
             // 2 % slower than asked, so that scheduling jitter never puts one
@@ -45,7 +48,8 @@ impl RateLimiter {
         self.throttled.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Waits for the next free slot.
+    /// Waits for the next free slot. Each call takes a slot, so call it once
+    /// per request (retries included); the first call does not wait.
     pub async fn acquire(&self) {
         if self.interval.is_zero() {
             return;

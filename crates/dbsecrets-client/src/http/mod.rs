@@ -5,11 +5,13 @@
 //!
 //! [`Http::send`] makes one attempt. Retrying is the caller's policy
 //! ([`retry`]); the process-wide rate limit is [`RateLimiter`].
+//! Public for credential providers, which send their token requests through it.
 
 mod limit;
 mod log;
 pub mod retry;
 mod tls;
+mod url;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,35 +20,53 @@ use reqwest::header::{HeaderValue, LOCATION, RETRY_AFTER};
 
 pub use limit::RateLimiter;
 pub use log::{echo_forms, mask_echoes, mask_values, SECRET_FIELDS};
+pub use url::{check_credential_url, check_host, is_loopback, path_segment, strip_query};
 
 use crate::events::{Event, EventSink};
 use crate::settings::Settings;
 use crate::Error;
 
-/// Responses larger than this are refused rather than read into memory.
+/// Responses larger than this (16 MiB) are refused rather than read into memory.
 pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
 /// A response body: it may hold a secret value, so it is wiped on drop.
 pub type Body = secrecy::zeroize::Zeroizing<Vec<u8>>;
 
 /// An answer of any status but a redirect.
+#[non_exhaustive]
 pub struct Response {
+    /// The HTTP status code; an error status is an answer too.
     pub status: u16,
     /// `Retry-After`, parsed (seconds or an HTTP date).
     pub retry_after: Option<Duration>,
+    /// The whole body, at most [`MAX_RESPONSE_BYTES`]; wiped on drop.
     pub body: Body,
 }
 
 /// Why an attempt got no answer to read.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum SendFailure {
     /// No answer (refused, reset, DNS, timeout); `retryable` when another
     /// attempt may get one (a certificate that does not verify never will).
-    Transport { message: String, retryable: bool },
+    Transport {
+        /// One line naming the URL (without its query) and the innermost cause.
+        message: String,
+        /// Whether another attempt may get an answer.
+        retryable: bool,
+    },
     /// A redirect: the request did not reach its endpoint. Never followed.
-    Redirect { status: u16, location: String },
+    Redirect {
+        /// The redirect status (301, 302, 307, …).
+        status: u16,
+        /// The `Location` header without its query and fragment.
+        location: String,
+    },
     /// The body is larger than [`MAX_RESPONSE_BYTES`].
-    TooLarge { status: u16 },
+    TooLarge {
+        /// The status of the answer whose body was refused.
+        status: u16,
+    },
 }
 
 impl SendFailure {
@@ -68,6 +88,7 @@ impl SendFailure {
         }
     }
 
+    /// Whether another attempt may succeed (a retryable [`SendFailure::Transport`]).
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
@@ -80,6 +101,8 @@ impl SendFailure {
 }
 
 /// An HTTP client for one workspace and the sign-in services it needs.
+/// Proxies come from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`
+/// (either case), never for a loopback host.
 pub struct Http {
     client: reqwest::Client,
     events: Arc<dyn EventSink>,
@@ -89,6 +112,7 @@ impl Http {
     /// `remote_endpoints`: whether requests may go to hosts other than the
     /// workspace (token endpoints, which may be https and behind a proxy). A
     /// plain-http workspace with no other endpoint never loads a certificate.
+    /// Warnings go to `events`; the host is checked with [`check_host`].
     pub fn new(
         settings: &Settings,
         remote_endpoints: bool,
@@ -133,6 +157,7 @@ impl Http {
         &self.client
     }
 
+    /// The sink this transport's trace lines and warnings go to.
     pub fn events(&self) -> &dyn EventSink {
         self.events.as_ref()
     }
@@ -247,50 +272,6 @@ async fn read_capped(mut resp: reqwest::Response) -> Result<Body, ReadError> {
     Ok(out)
 }
 
-/// The workspace URL, refused when credentials would travel unencrypted: plain
-/// http is only for the local machine.
-pub fn check_host(host: &str) -> Result<reqwest::Url, Error> {
-    let url = reqwest::Url::parse(host)
-        .map_err(|e| Error::invalid_settings(format!("invalid host {host}: {e}")))?;
-    if url.scheme() == "http" && !is_loopback(url.host_str().unwrap_or_default()) {
-        return Err(Error::invalid_settings(format!(
-            "refusing to send credentials over plain http to {host}: Databricks workspaces are only served over https (use https://, or a loopback address for a local emulator)"
-        )));
-    }
-    Ok(url)
-}
-
-/// Is this host the local machine? Plain http is only allowed there.
-pub fn is_loopback(host: &str) -> bool {
-    let h = host.trim_start_matches('[').trim_end_matches(']');
-    if h.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    h.parse::<std::net::IpAddr>()
-        .map(|ip| ip.is_loopback())
-        .unwrap_or(false)
-}
-
-/// Checks that a URL that will receive a credential is https, or http on loopback.
-pub fn check_credential_url(url: &str, what: &str) -> Result<reqwest::Url, String> {
-    let parsed =
-        reqwest::Url::parse(url).map_err(|e| format!("{what} '{url}' is not a valid URL: {e}"))?;
-    let host = parsed.host_str().unwrap_or_default();
-    match parsed.scheme() {
-        "https" => Ok(parsed),
-        "http" if is_loopback(host) => Ok(parsed),
-        _ => Err(format!(
-            "refusing to send credentials to {what} {}: it must be https (plain http only to the local machine)",
-            strip_query(url)
-        )),
-    }
-}
-
-/// A URL without its query and fragment, for messages.
-pub fn strip_query(url: &str) -> String {
-    url.split(['?', '#']).next().unwrap_or(url).to_string()
-}
-
 /// The innermost cause's text: "Connection refused (os error 111)" rather than
 /// reqwest's "error sending request".
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
@@ -364,80 +345,9 @@ fn env_proxy() -> Option<reqwest::Proxy> {
     Some(proxy.no_proxy(reqwest::NoProxy::from_env()))
 }
 
-/// What a path segment keeps raw: what the official Python SDK (through
-/// `requests`) keeps raw in a path; every other byte of the UTF-8 name is
-/// percent-encoded, `%`, `?`, `#` and `/` included (uc-secrets.md §2).
-const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b':')
-    .remove(b'@')
-    .remove(b'[')
-    .remove(b']');
-
-/// A name as one path segment (e.g. a Unity Catalog full name).
-pub fn path_segment(name: &str) -> String {
-    percent_encoding::utf8_percent_encode(name, PATH_SEGMENT).to_string()
-}
-
 /// A header value that must not be logged.
 pub(crate) fn sensitive(value: &str) -> Option<HeaderValue> {
     let mut v = HeaderValue::from_str(value).ok()?;
     v.set_sensitive(true);
     Some(v)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loopback_hosts() {
-        for h in ["localhost", "127.0.0.1", "127.5.6.7", "[::1]", "::1"] {
-            assert!(is_loopback(h), "{h}");
-        }
-        for h in ["example.com", "10.0.0.1", "192.168.1.1", "[::2]"] {
-            assert!(!is_loopback(h), "{h}");
-        }
-    }
-
-    #[test]
-    fn urls_that_may_receive_credentials() {
-        assert!(check_credential_url("https://x.example/oidc", "u").is_ok());
-        assert!(check_credential_url("http://127.0.0.1:9/oidc", "u").is_ok());
-        assert!(check_credential_url("http://localhost/oidc", "u").is_ok());
-        let e =
-            check_credential_url("http://x.example/oidc?a=b", "the token endpoint").unwrap_err();
-        assert!(e.contains("must be https") && !e.contains("a=b"), "{e}");
-        assert!(check_credential_url("not a url", "u").is_err());
-    }
-
-    #[test]
-    fn path_segments_encode_what_the_sdk_would_not_keep_raw() {
-        assert_eq!(path_segment("main.app.api-key"), "main.app.api-key");
-        assert_eq!(path_segment("a@b+c:d_e~f"), "a@b+c:d_e~f");
-        assert_eq!(path_segment("grüße"), "gr%C3%BC%C3%9Fe");
-        assert_eq!(path_segment("a b%c?d#e/f"), "a%20b%25c%3Fd%23e%2Ff");
-    }
-
-    #[test]
-    fn plain_http_only_to_loopback() {
-        assert!(check_host("http://127.0.0.1:8080").is_ok());
-        let e = check_host("http://example.com").unwrap_err();
-        assert_eq!(e.kind(), crate::ErrorKind::InvalidSettings);
-        assert!(e.to_string().contains("plain http"), "{e}");
-    }
 }

@@ -6,6 +6,24 @@
 //! This is also where the endpoint-specific meaning of a generic answer is
 //! decided, once: `400 BAD_REQUEST` to `get` is a notebook-only workspace; to
 //! a write, a Key Vault-backed (read-only) scope.
+//!
+//! Every method can fail with the kinds every request can
+//! ([`ErrorKind::Unauthenticated`], [`ErrorKind::PermissionDenied`],
+//! [`ErrorKind::Throttled`], [`ErrorKind::Transport`], …); each method lists
+//! the ones particular to it. No list call is paginated.
+//!
+//! ```no_run
+//! # async fn demo(client: &dbsecrets_client::Client) -> Result<(), dbsecrets_client::Error> {
+//! use dbsecrets_client::{names, SecretValue};
+//! let api = client.secrets();
+//! names::scope("my-app")?;
+//! names::key("db-password")?;
+//! api.put_secret("my-app", "db-password", &SecretValue::text("s3cr3t")).await?;
+//! for s in api.list_secrets("my-app").await? {
+//!     println!("{} {:?}", s.key, s.last_updated_timestamp);
+//! }
+//! # Ok(()) }
+//! ```
 
 pub mod models;
 
@@ -19,25 +37,34 @@ use crate::{Client, Error, ErrorKind};
 
 impl Client {
     /// The Secrets API 2.0: workspace secret scopes, their secrets and ACLs.
+    /// Cheap: a borrowed view of the client, made for each use.
     pub fn secrets(&self) -> SecretsApi<'_> {
         SecretsApi { client: self }
     }
 }
 
-/// The Secrets API 2.0 of one workspace: `client.secrets()`.
+/// The Secrets API 2.0 of one workspace: `client.secrets()`. One method per
+/// endpoint; each sends one request (retried on throttling as
+/// [`Client::execute`] says).
 #[derive(Clone, Copy)]
 pub struct SecretsApi<'a> {
     client: &'a Client,
 }
 
 impl SecretsApi<'_> {
-    /// `GET /api/2.0/secrets/scopes/list`.
+    /// `GET /api/2.0/secrets/scopes/list`: every scope of the workspace, with
+    /// its backend. Empty when there are none.
     pub async fn list_scopes(&self) -> Result<Vec<SecretScope>, Error> {
         let r: ListScopesResponse = self.client.get("/api/2.0/secrets/scopes/list", &[]).await?;
         Ok(r.scopes)
     }
 
-    /// `POST /api/2.0/secrets/scopes/create`.
+    /// `POST /api/2.0/secrets/scopes/create` with `req` as the body (unset
+    /// fields left out).
+    ///
+    /// A scope that exists is [`ErrorKind::AlreadyExists`]; too many scopes,
+    /// [`ErrorKind::LimitExceeded`]; a Key Vault-backed scope created without an
+    /// Azure AD token, [`ErrorKind::AzureTokenRequired`].
     pub async fn create_scope(&self, req: &CreateScope) -> Result<(), Error> {
         let body = serde_json::to_value(req).expect("CreateScope serializes");
         self.client
@@ -56,7 +83,8 @@ impl SecretsApi<'_> {
             })
     }
 
-    /// `POST /api/2.0/secrets/scopes/delete`.
+    /// `POST /api/2.0/secrets/scopes/delete` with `{"scope"}`: deletes the scope
+    /// with all its secrets and ACLs. A missing scope is [`ErrorKind::NotFound`].
     pub async fn delete_scope(&self, scope: &str) -> Result<(), Error> {
         self.client
             .post::<Empty>("/api/2.0/secrets/scopes/delete", &json!({ "scope": scope }))
@@ -64,7 +92,8 @@ impl SecretsApi<'_> {
             .map(drop)
     }
 
-    /// `GET /api/2.0/secrets/list`: keys and when each was last updated.
+    /// `GET /api/2.0/secrets/list?scope=…`: keys and when each was last
+    /// updated, never values. A missing scope is [`ErrorKind::NotFound`].
     pub async fn list_secrets(&self, scope: &str) -> Result<Vec<SecretMetadata>, Error> {
         let r: ListSecretsResponse = self
             .client
@@ -73,8 +102,14 @@ impl SecretsApi<'_> {
         Ok(r.secrets)
     }
 
-    /// `POST /api/2.0/secrets/put`: `string_value` for text, `bytes_value`
-    /// (base64) for bytes.
+    /// `POST /api/2.0/secrets/put` with `{"scope", "key", "string_value"}` for
+    /// text or `{"scope", "key", "bytes_value"}` (base64) for bytes: creates the
+    /// secret, or overwrites the value of an existing key. The trace masks the value.
+    ///
+    /// The length is not checked here: call [`crate::names::value_len`] first.
+    /// A missing scope is [`ErrorKind::NotFound`]; a scope that already holds
+    /// the most secrets, [`ErrorKind::LimitExceeded`]; a Key Vault-backed scope,
+    /// [`ErrorKind::ReadOnlyScope`].
     pub async fn put_secret(
         &self,
         scope: &str,
@@ -96,7 +131,9 @@ impl SecretsApi<'_> {
             .map_err(write_failure)
     }
 
-    /// `POST /api/2.0/secrets/delete`.
+    /// `POST /api/2.0/secrets/delete` with `{"scope", "key"}`. A missing scope
+    /// or key is [`ErrorKind::NotFound`]; a Key Vault-backed scope,
+    /// [`ErrorKind::ReadOnlyScope`].
     pub async fn delete_secret(&self, scope: &str, key: &str) -> Result<(), Error> {
         self.client
             .post::<Empty>(
@@ -108,9 +145,12 @@ impl SecretsApi<'_> {
             .map_err(write_failure)
     }
 
-    /// `GET /api/2.0/secrets/get`: the value's bytes (decoded from base64).
+    /// `GET /api/2.0/secrets/get?scope=…&key=…`: the value's bytes (decoded
+    /// from base64), in memory that is wiped on drop.
     /// A workspace that only lets notebooks read values answers
-    /// [`ErrorKind::NotebookOnly`].
+    /// [`ErrorKind::NotebookOnly`]; a missing scope or key is
+    /// [`ErrorKind::NotFound`]; a value that is not base64,
+    /// [`ErrorKind::InvalidResponse`].
     pub async fn get_secret(&self, scope: &str, key: &str) -> Result<SecretBox<Vec<u8>>, Error> {
         let r: GetSecretResponse = self
             .client
@@ -129,7 +169,8 @@ impl SecretsApi<'_> {
         Ok(SecretBox::new(Box::new(bytes)))
     }
 
-    /// `GET /api/2.0/secrets/acls/list`.
+    /// `GET /api/2.0/secrets/acls/list?scope=…`: every principal's permission
+    /// on the scope. A missing scope is [`ErrorKind::NotFound`].
     pub async fn list_acls(&self, scope: &str) -> Result<Vec<AclItem>, Error> {
         let r: ListAclsResponse = self
             .client
@@ -138,7 +179,9 @@ impl SecretsApi<'_> {
         Ok(r.items)
     }
 
-    /// `GET /api/2.0/secrets/acls/get`.
+    /// `GET /api/2.0/secrets/acls/get?scope=…&principal=…`: one principal's
+    /// permission. A missing scope, or a principal with no ACL on it, is
+    /// [`ErrorKind::NotFound`].
     pub async fn get_acl(&self, scope: &str, principal: &str) -> Result<AclItem, Error> {
         self.client
             .get(
@@ -148,7 +191,10 @@ impl SecretsApi<'_> {
             .await
     }
 
-    /// `POST /api/2.0/secrets/acls/put`: creates or replaces the principal's permission.
+    /// `POST /api/2.0/secrets/acls/put` with `{"scope", "principal",
+    /// "permission"}`: creates or replaces the principal's permission.
+    /// `permission` is sent as given: normalize it with
+    /// [`crate::names::permission`] (`READ`, `WRITE` or `MANAGE`).
     pub async fn put_acl(
         &self,
         scope: &str,
@@ -162,7 +208,8 @@ impl SecretsApi<'_> {
             .map(drop)
     }
 
-    /// `POST /api/2.0/secrets/acls/delete`.
+    /// `POST /api/2.0/secrets/acls/delete` with `{"scope", "principal"}`. A
+    /// missing scope or ACL is [`ErrorKind::NotFound`].
     pub async fn delete_acl(&self, scope: &str, principal: &str) -> Result<(), Error> {
         self.client
             .post::<Empty>(

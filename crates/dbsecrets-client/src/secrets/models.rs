@@ -1,63 +1,95 @@
 //! Request and response bodies of the Secrets API 2.0 (serde only).
 //!
+//! [`SecretsApi`](super::SecretsApi) returns the items ([`SecretScope`],
+//! [`SecretMetadata`], [`AclItem`]) rather than the list responses; the
+//! responses are public for code that calls [`Client::get`](crate::Client::get) itself.
+//!
 //! Responses are parsed tolerantly: absent lists are empty, unknown fields are
 //! ignored, enum-like fields stay strings, and timestamps may be numbers or
 //! numeric strings (see secrets-api.md).
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+/// The answer of `GET /api/2.0/secrets/scopes/list`.
 #[derive(Debug, Default, Deserialize)]
 pub struct ListScopesResponse {
+    /// Every scope of the workspace, in the server's order; empty when the
+    /// server leaves the key out.
     #[serde(default, deserialize_with = "null_as_default")]
     pub scopes: Vec<SecretScope>,
 }
 
+/// A secret scope, as listed.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct SecretScope {
+    /// The scope name. The service compares names case-insensitively.
     pub name: String,
+    /// Where its secrets are stored: `DATABRICKS` or `AZURE_KEYVAULT` (kept as
+    /// a string so that a new value is shown, not refused).
     #[serde(default)]
     pub backend_type: Option<String>,
+    /// The Azure Key Vault behind an `AZURE_KEYVAULT` scope.
     #[serde(default)]
     pub keyvault_metadata: Option<KeyVaultMetadata>,
 }
 
+/// The Azure Key Vault behind a scope: in a listed scope, and in
+/// [`CreateScope::backend_azure_keyvault`].
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct KeyVaultMetadata {
+    /// The vault's Azure resource id,
+    /// `/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>`.
     #[serde(default)]
     pub resource_id: Option<String>,
+    /// The vault's DNS name, e.g. `https://my-vault.vault.azure.net/`.
     #[serde(default)]
     pub dns_name: Option<String>,
 }
 
+/// The answer of `GET /api/2.0/secrets/list`.
 #[derive(Debug, Default, Deserialize)]
 pub struct ListSecretsResponse {
+    /// Every secret of the scope (keys only, never values); empty when the
+    /// server leaves the key out.
     #[serde(default, deserialize_with = "null_as_default")]
     pub secrets: Vec<SecretMetadata>,
 }
 
+/// A secret's key and when it was last written: never its value.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct SecretMetadata {
+    /// The secret's key. The service compares keys case-insensitively.
     pub key: String,
+    /// When the value was last written, in milliseconds since the Unix epoch
+    /// (UTC); `None` when the server sent none, or sent something that is
+    /// neither a number nor a numeric string.
     #[serde(default, deserialize_with = "lenient_millis")]
     pub last_updated_timestamp: Option<i64>,
 }
 
+/// The answer of `GET /api/2.0/secrets/acls/list`.
 #[derive(Debug, Default, Deserialize)]
 pub struct ListAclsResponse {
+    /// Every ACL of the scope (the server names the array `items`, not `acls`).
     #[serde(default, deserialize_with = "null_as_default")]
     pub items: Vec<AclItem>,
 }
 
+/// One principal's permission on a scope.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct AclItem {
+    /// A user name (e-mail), a service principal's application id, or a
+    /// group name such as `users` (all workspace users).
     pub principal: String,
     /// READ, WRITE or MANAGE; kept as a string so that a new value is shown, not refused.
     pub permission: String,
 }
 
-/// `GET /secrets/get`: the value is base64 of the stored bytes.
+/// The answer of `GET /api/2.0/secrets/get`: the value is base64 of the stored
+/// bytes. `Debug` masks the value.
 #[derive(Deserialize)]
 pub struct GetSecretResponse {
+    /// The key, as the server echoes it.
     #[serde(default)]
     pub key: Option<String>,
     /// Base64 of the value: a secret too, wiped on drop.
@@ -70,17 +102,36 @@ impl std::fmt::Debug for GetSecretResponse {
     }
 }
 
-/// The empty object that mutating endpoints answer.
+/// The empty object that mutating endpoints answer (any fields are ignored).
 #[derive(Debug, Default, Deserialize)]
 pub struct Empty {}
 
+/// The body of `POST /api/2.0/secrets/scopes/create`. Fields that are `None`
+/// are left out of the JSON.
+///
+/// ```
+/// use dbsecrets_client::secrets::models::CreateScope;
+/// // A Databricks-backed scope that every workspace user may manage.
+/// let req = CreateScope {
+///     scope: "team-secrets".into(),
+///     initial_manage_principal: Some("users".into()),
+///     scope_backend_type: None,
+///     backend_azure_keyvault: None,
+/// };
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct CreateScope {
+    /// The new scope's name ([`crate::names::scope`] checks it).
     pub scope: String,
+    /// `users` to give every workspace user MANAGE (the only value the service
+    /// accepts); `None` to give MANAGE to the caller only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_manage_principal: Option<String>,
+    /// `DATABRICKS` (the default when `None`) or `AZURE_KEYVAULT`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_backend_type: Option<String>,
+    /// The Key Vault of an `AZURE_KEYVAULT` scope (both fields needed).
+    /// Creating one needs an Azure AD token, not a personal access token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backend_azure_keyvault: Option<KeyVaultMetadata>,
 }

@@ -33,10 +33,13 @@ pub struct SecretsUcApi<'a> {
 /// What a create sends besides the name: the value, and the optional fields.
 #[derive(Debug, Default)]
 pub struct NewSecret {
+    /// The value: UTF-8 text, at most 60 KiB (see [`crate::names::uc_value`]).
     pub value: Option<SecretString>,
+    /// A comment.
     pub comment: Option<String>,
     /// RFC 3339.
     pub expire_time: Option<String>,
+    /// The owner (default: the caller).
     pub owner: Option<String>,
 }
 
@@ -45,10 +48,15 @@ pub struct NewSecret {
 /// without a value, which clears it.
 #[derive(Debug, Default)]
 pub struct SecretUpdate {
+    /// A new value.
     pub value: Option<SecretString>,
+    /// A new comment.
     pub comment: Option<String>,
+    /// A new expiry (RFC 3339).
     pub expire_time: Option<String>,
+    /// A new owner.
     pub owner: Option<String>,
+    /// Remove the expiry (`expire_time` in the mask, absent from the body).
     pub clear_expire_time: bool,
 }
 
@@ -71,6 +79,7 @@ impl SecretUpdate {
         mask
     }
 
+    /// Whether nothing would change.
     pub fn is_empty(&self) -> bool {
         self.mask().is_empty()
     }

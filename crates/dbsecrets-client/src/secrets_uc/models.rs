@@ -12,14 +12,19 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct Secret {
     #[serde(default)]
+    /// The secret's name within its schema (lower case).
     pub name: Option<String>,
     #[serde(default)]
+    /// The catalog it is in.
     pub catalog_name: Option<String>,
     #[serde(default)]
+    /// The schema it is in.
     pub schema_name: Option<String>,
     #[serde(default)]
+    /// `catalog.schema.name`.
     pub full_name: Option<String>,
     #[serde(default)]
+    /// What it is for, as its owner wrote it.
     pub comment: Option<String>,
     /// The owner in force (show this, not `owner`).
     #[serde(default)]
@@ -31,14 +36,19 @@ pub struct Secret {
     #[serde(default)]
     pub expire_time: Option<String>,
     #[serde(default)]
+    /// When it was created (RFC 3339, UTC).
     pub create_time: Option<String>,
     #[serde(default)]
+    /// Who created it.
     pub created_by: Option<String>,
     #[serde(default)]
+    /// When it last changed (RFC 3339, UTC).
     pub update_time: Option<String>,
     #[serde(default)]
+    /// Who changed it last.
     pub updated_by: Option<String>,
     #[serde(default)]
+    /// The metastore that holds it.
     pub metastore_id: Option<String>,
     /// The value, on `get` with `include_value=true` only.
     #[serde(default)]
@@ -87,8 +97,10 @@ impl std::fmt::Debug for Secret {
 #[derive(Debug, Default, Deserialize)]
 pub struct ListSecretsResponse {
     #[serde(default, deserialize_with = "crate::secrets::models::null_as_default")]
+    /// The secrets of this page (absent means none).
     pub secrets: Vec<Secret>,
     #[serde(default)]
+    /// The token of the next page; absent or empty on the last.
     pub next_page_token: Option<String>,
 }
 
@@ -97,21 +109,28 @@ pub struct ListSecretsResponse {
 #[derive(Default, Serialize)]
 pub struct SecretFields {
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The catalog (create only; immutable).
     pub catalog_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// A comment.
     pub comment: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// When it should no longer be used (RFC 3339).
     pub expire_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The name within the schema (create only; immutable).
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// A new owner.
     pub owner: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The schema (create only; immutable).
     pub schema_name: Option<String>,
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "expose_value"
     )]
+    /// The value (input only, never returned).
     pub value: Option<SecretString>,
 }
 
