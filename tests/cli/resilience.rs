@@ -177,3 +177,69 @@ fn ctrl_c_while_reading_the_value_stops_at_once_and_sends_nothing() {
     }
     assert!(bed.requests().is_empty());
 }
+
+/// A host given without a scheme becomes https; a local server that speaks
+/// plain http fails the TLS handshake. That will not change on a retry: one
+/// attempt, and the fix in plain words.
+#[test]
+fn https_to_a_plain_http_server_fails_at_once_with_the_fix() {
+    let bed = Bed::new();
+    let port = bed.url().rsplit(':').next().unwrap().to_string();
+    let host = format!("127.0.0.1:{port}");
+    let out = Out::from(
+        bed.bare()
+            .env("DATABRICKS_TOKEN", "t")
+            .args(["list-scopes", "--host", &host])
+            .output()
+            .unwrap(),
+    );
+    out.fails(1);
+    assert_eq!(
+        out.stderr.lines().next().unwrap(),
+        format!("error: cannot list secret scopes: cannot connect to https://127.0.0.1:{port}/api/2.0/secrets/scopes/list: this server speaks http, not https: use http://127.0.0.1:{port}")
+    );
+    assert!(
+        !out.stderr.contains("warning:"),
+        "not retried: {}",
+        out.stderr
+    );
+    assert!(bed.requests().is_empty(), "no HTTP request got through");
+}
+
+/// A refused connection is retried (it lets the first command wait for a
+/// starting emulator), but only for the short connection window (10 s), not
+/// the 300 s throttling budget, and the error says how long it waited.
+#[test]
+fn a_refused_connection_is_retried_for_ten_seconds_not_five_minutes() {
+    let bed = Bed::new();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    }; // closed again: connections are refused
+    let url = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    let out = Out::from(cmd_for(&bed, &url, &["list-scopes"]).output().unwrap());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    // The OS's words for "refused" differ: check what is ours.
+    assert!(
+        lines[0].starts_with(&format!(
+            "warning: cannot connect to {url}/api/2.0/secrets/scopes/list: "
+        )) && lines[0].ends_with("; retrying for up to 10 s (--retry-timeout)"),
+        "{}",
+        lines[0]
+    );
+    let waited: f64 = lines[1]
+        .split(" over ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{}", lines[1]));
+    assert!(lines[1].starts_with("error: cannot list secret scopes: gave up after "));
+    assert!((0.5..=10.0).contains(&waited), "waited {waited} s");
+}

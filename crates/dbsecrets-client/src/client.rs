@@ -170,7 +170,21 @@ impl Client {
         parse_body(status, &bytes)
     }
 
-    /// Any request; the JSON answer parsed into `T` (an empty body counts as `{}`).
+    /// A request whose answer is only an acknowledgement (`{}`, or an empty
+    /// body): the mutating endpoints. Retries and errors as [`Client::execute`].
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<(), Error> {
+        let (status, bytes) = self.execute(method, path, query, body).await?;
+        parse_ack(status, &bytes)
+    }
+
+    /// Any request; the JSON answer parsed into `T` with [`parse_body`] (an
+    /// empty body is an invalid response).
     pub async fn request<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -207,17 +221,21 @@ impl Client {
         loop {
             attempt += 1;
             self.limiter.acquire().await;
-            let (error, retry_after) = match self.send_once(method.clone(), path, query, body).await
-            {
-                Ok(ok) => return Ok(ok),
-                Err(Attempt::Final(e)) => return Err(e),
-                Err(Attempt::Retryable(e, retry_after)) => (e, retry_after),
-            };
+            let (error, retry_after, window) =
+                match self.send_once(method.clone(), path, query, body).await {
+                    Ok(ok) => return Ok(ok),
+                    Err(Attempt::Final(e)) => return Err(e),
+                    Err(Attempt::Retryable(e, retry_after, window)) => (e, retry_after, window),
+                };
             if matches!(error.detail(), Detail::Status { .. }) {
                 self.limiter.note_throttled();
             }
+            let budget = match window {
+                Window::Throttled => self.settings.retry_timeout,
+                Window::Connection => self.settings.connect_retry_timeout,
+            };
             let wait = retry_after.unwrap_or_else(|| retry::backoff(attempt));
-            if started.elapsed() + wait > self.settings.retry_timeout {
+            if started.elapsed() + wait > budget {
                 return Err(Error::new(
                     error.kind(),
                     Detail::GaveUp {
@@ -230,7 +248,7 @@ impl Client {
             self.http.events().event(Event::Retrying {
                 attempt,
                 wait,
-                budget: self.settings.retry_timeout,
+                budget,
                 error: &error,
             });
             tokio::time::sleep(wait).await;
@@ -248,7 +266,7 @@ impl Client {
         let auth = self.auth.authorization(&self.http).await.map_err(|e| {
             // An unreachable or unavailable token endpoint is retried like the API.
             if e.is_transient() {
-                Attempt::Retryable(e.into(), None)
+                Attempt::Retryable(e.into(), None, Window::Connection)
             } else {
                 Attempt::Final(e.into())
             }
@@ -281,7 +299,14 @@ impl Client {
         })?;
         let resp = match self.http.send(req, body, self.auth.name()).await {
             Ok(resp) => resp,
-            Err(f) if f.is_retryable() => return Err(Attempt::Retryable(f.into_error(), None)),
+            Err(f) if f.is_retryable() => {
+                let window = if f.is_connection() {
+                    Window::Connection
+                } else {
+                    Window::Throttled
+                };
+                return Err(Attempt::Retryable(f.into_error(), None, window));
+            }
             Err(f) => return Err(Attempt::Final(f.into_error())),
         };
         let status = resp.status;
@@ -297,7 +322,7 @@ impl Client {
         };
         let err = Error::status(status, error_code, message);
         if status == 429 || status == 503 {
-            Err(Attempt::Retryable(err, resp.retry_after))
+            Err(Attempt::Retryable(err, resp.retry_after, Window::Throttled))
         } else {
             Err(Attempt::Final(err))
         }
@@ -307,7 +332,16 @@ impl Client {
 /// How one attempt ended, when it did not succeed.
 enum Attempt {
     Final(Error),
-    Retryable(Error, Option<Duration>),
+    Retryable(Error, Option<Duration>, Window),
+}
+
+/// Which retry budget a failure draws on.
+#[derive(Clone, Copy)]
+enum Window {
+    /// Throttling, unavailability, a slow answer: the SDKs' long budget.
+    Throttled,
+    /// A connection that fails: the short connection window.
+    Connection,
 }
 
 impl From<SendFailure> for Error {
@@ -324,11 +358,14 @@ impl From<SendFailure> for Error {
 /// error; an HTML page (a login or proxy page) says that the request did not
 /// reach the API.
 pub fn parse_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) {
-        &b"{}"[..]
-    } else {
-        body
-    };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        // Never an empty listing: an empty answer where an object is expected
+        // means the request did not do what it should (a proxy, a broken server).
+        return Err(Error::invalid_response(
+            status,
+            "the body is empty where a JSON object was expected",
+        ));
+    }
     serde_json::from_slice(body).map_err(|e| {
         let trimmed = String::from_utf8_lossy(&body[..body.len().min(64)])
             .trim_start()
@@ -350,6 +387,14 @@ pub fn parse_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Er
         };
         Error::invalid_response(status, detail)
     })
+}
+
+/// Reads an acknowledgement: an empty body, or a JSON object (whatever it holds).
+pub fn parse_ack(status: u16, body: &[u8]) -> Result<(), Error> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    parse_body::<crate::secrets::models::Empty>(status, body).map(drop)
 }
 
 impl std::fmt::Debug for Client {
@@ -375,6 +420,10 @@ mod tests {
         assert!(err.to_string().contains("HTML page"), "{err}");
         let err = parse_body::<models::ListScopesResponse>(200, br#"{"scopes":[{"na"#).unwrap_err();
         assert!(err.to_string().contains("truncated"), "{err}");
-        assert!(parse_body::<models::Empty>(200, b"").is_ok());
+        assert!(parse_ack(200, b"").is_ok());
+        assert!(parse_ack(200, b"{}").is_ok());
+        assert!(parse_ack(200, b"<html>").is_err());
+        let err = parse_body::<models::ListScopesResponse>(200, b" \n").unwrap_err();
+        assert!(err.to_string().contains("empty"), "{err}");
     }
 }

@@ -33,6 +33,10 @@ pub struct Settings {
     /// no retry is started whose wait would end later than this after the
     /// first attempt began. Zero disables retries.
     pub retry_timeout: Duration,
+    /// Budget for retrying a connection that fails (refused, reset): long
+    /// enough for a local server to start, short enough for a wrong port to
+    /// fail fast. Default 10 s; `retry_timeout_seconds`, when set, sets it too.
+    pub connect_retry_timeout: Duration,
     /// Most requests per second this client sends (`rate_limit`, default 15);
     /// clients share one limit only through [`Client::with_limiter`](crate::Client::with_limiter).
     /// Zero or less means no limit.
@@ -58,6 +62,7 @@ impl Settings {
             host: host.into(),
             timeout: Duration::from_secs(60),
             retry_timeout: Duration::from_secs(300),
+            connect_retry_timeout: Duration::from_secs(10),
             rate_limit: 15.0,
             skip_verify: false,
             user_agent: format!("dbsecrets-client/{}", env!("CARGO_PKG_VERSION")),
@@ -79,6 +84,7 @@ impl Settings {
         }
         if let Some(t) = number(cfg, "retry_timeout_seconds", false)? {
             settings.retry_timeout = Duration::from_secs_f64(t);
+            settings.connect_retry_timeout = settings.retry_timeout;
         }
         if let Some(r) = number(cfg, "rate_limit", true)? {
             settings.rate_limit = r;

@@ -7,6 +7,7 @@
 //! ([`retry`]); the process-wide rate limit is [`RateLimiter`].
 //! Public for credential providers, which send their token requests through it.
 
+mod diagnose;
 mod limit;
 mod log;
 pub mod retry;
@@ -54,6 +55,9 @@ pub enum SendFailure {
         message: String,
         /// Whether another attempt may get an answer.
         retryable: bool,
+        /// The connection itself failed (refused, reset, connect timeout):
+        /// retried within [`Settings::connect_retry_timeout`](crate::Settings).
+        connection: bool,
     },
     /// A redirect: the request did not reach its endpoint. Never followed.
     Redirect {
@@ -86,6 +90,17 @@ impl SendFailure {
                 ),
             ),
         }
+    }
+
+    /// Whether the connection itself failed (see [`SendFailure::Transport`]).
+    pub fn is_connection(&self) -> bool {
+        matches!(
+            self,
+            SendFailure::Transport {
+                connection: true,
+                ..
+            }
+        )
     }
 
     /// Whether another attempt may succeed (a retryable [`SendFailure::Transport`]).
@@ -190,18 +205,19 @@ impl Http {
         let resp = match self.client.execute(req).await {
             Ok(r) => r,
             Err(e) => {
-                let message = transport_message(&e, &url);
+                let d = diagnose::diagnose(&e, &url);
                 if self.tracing() {
                     self.trace(&format!(
-                        "< {message} ({} ms)",
+                        "< {} ({} ms)",
+                        d.message,
                         started.elapsed().as_millis()
                     ));
                 }
-                // Connection failures and timeouts are worth another try; a
-                // certificate that does not verify will not verify next time.
-                let retryable =
-                    !is_tls_failure(&e) && (e.is_connect() || e.is_timeout() || e.is_request());
-                return Err(SendFailure::Transport { message, retryable });
+                return Err(SendFailure::Transport {
+                    message: d.message,
+                    retryable: d.retryable,
+                    connection: d.connection,
+                });
             }
         };
         let status = resp.status().as_u16();
@@ -228,8 +244,9 @@ impl Http {
         let body = read_capped(resp).await.map_err(|e| match e {
             ReadError::TooLarge => SendFailure::TooLarge { status },
             ReadError::Transport(e) => SendFailure::Transport {
-                message: transport_message(&e, &url),
+                message: diagnose::diagnose(&e, &url).message,
                 retryable: true,
+                connection: false,
             },
         })?;
         if self.tracing() {
@@ -270,53 +287,6 @@ async fn read_capped(mut resp: reqwest::Response) -> Result<Body, ReadError> {
         out.extend_from_slice(&chunk);
     }
     Ok(out)
-}
-
-/// The innermost cause's text: "Connection refused (os error 111)" rather than
-/// reqwest's "error sending request".
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut root = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        root = s.to_string();
-        source = s.source();
-    }
-    root
-}
-
-fn transport_message(e: &reqwest::Error, url: &str) -> String {
-    let url = strip_query(url);
-    let root = root_cause(e);
-    if e.is_timeout() {
-        format!("no answer from {url} in time (timed out)")
-    } else if e.is_connect() {
-        format!("cannot connect to {url}: {root}")
-    } else {
-        format!("request to {url} failed: {root}")
-    }
-}
-
-/// Does the error chain hold a TLS failure (an unknown CA, a wrong name)?
-fn is_tls_failure(e: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = source {
-        if err.downcast_ref::<rustls::Error>().is_some()
-            || err.to_string().contains("invalid peer certificate")
-        {
-            return true;
-        }
-        // io::Error hides its inner error from source(): look inside it.
-        if let Some(inner) = err
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            if inner.downcast_ref::<rustls::Error>().is_some() {
-                return true;
-            }
-        }
-        source = err.source();
-    }
-    false
 }
 
 /// HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (either case) and NO_PROXY, as curl reads

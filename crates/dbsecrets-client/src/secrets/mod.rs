@@ -28,6 +28,7 @@
 pub mod models;
 
 use base64::Engine;
+use reqwest::Method;
 use secrecy::{ExposeSecret, SecretBox};
 use serde_json::json;
 
@@ -68,9 +69,13 @@ impl SecretsApi<'_> {
     pub async fn create_scope(&self, req: &CreateScope) -> Result<(), Error> {
         let body = serde_json::to_value(req).expect("CreateScope serializes");
         self.client
-            .post::<Empty>("/api/2.0/secrets/scopes/create", &body)
+            .send(
+                Method::POST,
+                "/api/2.0/secrets/scopes/create",
+                &[],
+                Some(&body),
+            )
             .await
-            .map(drop)
             .map_err(|e| {
                 let keyvault = req.scope_backend_type.is_some()
                     && e.server_message()
@@ -87,9 +92,13 @@ impl SecretsApi<'_> {
     /// with all its secrets and ACLs. A missing scope is [`ErrorKind::NotFound`].
     pub async fn delete_scope(&self, scope: &str) -> Result<(), Error> {
         self.client
-            .post::<Empty>("/api/2.0/secrets/scopes/delete", &json!({ "scope": scope }))
+            .send(
+                Method::POST,
+                "/api/2.0/secrets/scopes/delete",
+                &[],
+                Some(&json!({ "scope": scope })),
+            )
             .await
-            .map(drop)
     }
 
     /// `GET /api/2.0/secrets/list?scope=…`: keys and when each was last
@@ -125,9 +134,8 @@ impl SecretsApi<'_> {
             }
         };
         self.client
-            .post::<Empty>("/api/2.0/secrets/put", &body)
+            .send(Method::POST, "/api/2.0/secrets/put", &[], Some(&body))
             .await
-            .map(drop)
             .map_err(write_failure)
     }
 
@@ -136,12 +144,13 @@ impl SecretsApi<'_> {
     /// [`ErrorKind::ReadOnlyScope`].
     pub async fn delete_secret(&self, scope: &str, key: &str) -> Result<(), Error> {
         self.client
-            .post::<Empty>(
+            .send(
+                Method::POST,
                 "/api/2.0/secrets/delete",
-                &json!({ "scope": scope, "key": key }),
+                &[],
+                Some(&json!({ "scope": scope, "key": key })),
             )
             .await
-            .map(drop)
             .map_err(write_failure)
     }
 
@@ -203,21 +212,21 @@ impl SecretsApi<'_> {
     ) -> Result<(), Error> {
         let body = json!({ "scope": scope, "principal": principal, "permission": permission });
         self.client
-            .post::<Empty>("/api/2.0/secrets/acls/put", &body)
+            .send(Method::POST, "/api/2.0/secrets/acls/put", &[], Some(&body))
             .await
-            .map(drop)
     }
 
     /// `POST /api/2.0/secrets/acls/delete` with `{"scope", "principal"}`. A
     /// missing scope or ACL is [`ErrorKind::NotFound`].
     pub async fn delete_acl(&self, scope: &str, principal: &str) -> Result<(), Error> {
         self.client
-            .post::<Empty>(
+            .send(
+                Method::POST,
                 "/api/2.0/secrets/acls/delete",
-                &json!({ "scope": scope, "principal": principal }),
+                &[],
+                Some(&json!({ "scope": scope, "principal": principal })),
             )
             .await
-            .map(drop)
     }
 }
 

@@ -197,10 +197,7 @@ impl SecretsUcApi<'_> {
     /// `DELETE /api/2.1/unity-catalog/secrets/{full_name}`.
     pub async fn delete(&self, full_name: &str) -> Result<(), Error> {
         let path = format!("{BASE}/{}", path_segment(full_name));
-        self.client
-            .request::<crate::secrets::models::Empty>(Method::DELETE, &path, &[], None)
-            .await
-            .map(drop)
+        self.client.send(Method::DELETE, &path, &[], None).await
     }
 }
 
