@@ -34,7 +34,9 @@ Examples:
 Configuration: the same ~/.databrickscfg profiles and DATABRICKS_* variables as the
 databricks CLI (DATABRICKS_HOST, DATABRICKS_TOKEN, DATABRICKS_CONFIG_PROFILE, ...).
 Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 not found, 4 not authenticated
-or not permitted, 5 already exists.";
+or not permitted, 5 already exists.
+
+The manual: docs/README.md in the dbsecrets source (one page per topic).";
 
 /// Manage Databricks secret scopes, secrets and scope ACLs.
 ///
@@ -173,7 +175,7 @@ pub enum Command {
     /// Show how dbsecrets finds the workspace and signs in; list the config file's profiles
     #[command(
         subcommand,
-        after_help = "Examples:\n  dbsecrets auth describe                 # where each setting comes from\n  dbsecrets auth describe -p DEV --check  # and whether the credentials work\n  dbsecrets auth profiles                 # every profile: host, auth method, valid?"
+        after_help = "Examples:\n  dbsecrets auth describe                 # where each setting comes from\n  dbsecrets auth describe -p DEV --check  # and whether the credentials work\n  dbsecrets auth profiles                 # every profile: host, auth method, valid?\n\nManual: docs/signing-in.md"
     )]
     Auth(AuthCommand),
     /// Put every entry of a dotenv or JSON file into a scope
@@ -187,7 +189,7 @@ pub enum Command {
     /// result, error) and exits 1, listing the failed keys, when some failed; a
     /// re-run finishes the job.
     #[command(
-        after_help = "Examples:\n  dbsecrets import my-app-secrets .env -p DEV\n  dbsecrets import my-app-secrets secrets.json --prefix app. --dry-run\n  vault-export | dbsecrets import my-app-secrets - --format json -o json\n  dbsecrets import big-scope big.env --jobs 16 --rate-limit 50"
+        after_help = "Examples:\n  dbsecrets import my-app-secrets .env -p DEV\n  dbsecrets import my-app-secrets secrets.json --prefix app. --dry-run\n  vault-export | dbsecrets import my-app-secrets - --format json -o json\n  dbsecrets import big-scope big.env --jobs 16 --rate-limit 50\n\nManual: docs/bulk.md"
     )]
     Import(ImportArgs),
 
@@ -199,7 +201,7 @@ pub enum Command {
     /// creates the file with mode 0600 (replacing it atomically). Binary values
     /// are base64 in JSON ({"value_base64": ...}) and refused in dotenv.
     #[command(
-        after_help = "Examples:\n  dbsecrets export my-app-secrets --output-file backup.json -p DEV\n  dbsecrets export my-app-secrets --format env > .env\n  dbsecrets export my-app-secrets --reveal                  # on the terminal"
+        after_help = "Examples:\n  dbsecrets export my-app-secrets --output-file backup.json -p DEV\n  dbsecrets export my-app-secrets --format env > .env\n  dbsecrets export my-app-secrets --reveal                  # on the terminal\n\nManual: docs/bulk.md"
     )]
     Export(ExportArgs),
 
@@ -209,7 +211,7 @@ pub enum Command {
     /// Values are read with `get` and go straight from one workspace to the
     /// other: they never touch the disk.
     #[command(
-        after_help = "Examples:\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --create-scope\n  dbsecrets copy app-secrets app-secrets-backup --with-acls --skip-existing\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --dry-run"
+        after_help = "Examples:\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --create-scope\n  dbsecrets copy app-secrets app-secrets-backup --with-acls --skip-existing\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --dry-run\n\nManual: docs/bulk.md"
     )]
     Copy(CopyArgs),
 
@@ -220,7 +222,7 @@ pub enum Command {
     /// update) and, with --prune, deletes the keys FILE lacks. --dry-run prints
     /// the plan (add / update / delete / unchanged) and sends no write.
     #[command(
-        after_help = "Examples:\n  dbsecrets sync my-app-secrets .env --dry-run -p PROD\n  dbsecrets sync my-app-secrets .env --prune -p PROD\n  dbsecrets sync my-app-secrets secrets.json -o json"
+        after_help = "Examples:\n  dbsecrets sync my-app-secrets .env --dry-run -p PROD\n  dbsecrets sync my-app-secrets .env --prune -p PROD\n  dbsecrets sync my-app-secrets secrets.json -o json\n\nManual: docs/bulk.md"
     )]
     Sync(SyncArgs),
 
@@ -232,7 +234,7 @@ pub enum Command {
     /// schema or its catalog.
     #[command(
         subcommand,
-        after_help = "Examples:\n  dbsecrets uc put main.orders_app.vendor_api_key --expires 90d\n  dbsecrets uc list main.orders_app\n  dbsecrets uc get main.orders_app.vendor_api_key\n  dbsecrets uc grant main.orders_app orders-sp 'use schema' 'read secret'"
+        after_help = "Examples:\n  dbsecrets uc put main.orders_app.vendor_api_key --expires 90d\n  dbsecrets uc list main.orders_app\n  dbsecrets uc get main.orders_app.vendor_api_key\n  dbsecrets uc grant main.orders_app orders-sp 'use schema' 'read secret'\n\nManual: docs/unity-catalog.md"
     )]
     Uc(UcCommand),
 
@@ -250,7 +252,7 @@ pub enum Command {
 
     /// Run a local emulator of the Secrets API on 127.0.0.1, for trying dbsecrets and testing scripts
     #[command(
-        after_help = "Example:\n  dbsecrets emulator --port 8765 &\n  export DATABRICKS_HOST=http://127.0.0.1:8765 DATABRICKS_TOKEN=dev\n  dbsecrets create-scope demo"
+        after_help = "Example:\n  dbsecrets emulator --port 8765 &\n  export DATABRICKS_HOST=http://127.0.0.1:8765 DATABRICKS_TOKEN=dev\n  dbsecrets create-scope demo\n\nManual: docs/emulator.md"
     )]
     Emulator(dbsecrets_emulator::EmulatorArgs),
 }
