@@ -272,7 +272,21 @@ impl Context {
         let method = dbsecrets_client::auth::choose(cfg)
             .map(|(m, _)| m.name)
             .unwrap_or("none");
-        format!("the credentials were rejected by {host} (credential from {origin}): check that they are valid and not expired; `dbsecrets auth describe` shows the auth method ({method}) and where each setting comes from")
+        format!("the credentials were rejected by {host} (credential from {origin}): check that they are valid and not expired; {} shows the auth method ({method}) and where each setting comes from", self.suggest("auth describe"))
+    }
+
+    /// A command for a hint, with the `-p`/`--host` the user gave, so that it
+    /// can be pasted as it is: `` `dbsecrets list-scopes -p DEV` ``.
+    pub fn suggest(&self, command: &str) -> String {
+        let mut s = format!("`dbsecrets {command}");
+        if let Some(p) = &self.global.profile {
+            s.push_str(&format!(" -p {}", shell_word(p)));
+        }
+        if let Some(h) = &self.global.host {
+            s.push_str(&format!(" --host {}", shell_word(h)));
+        }
+        s.push('`');
+        s
     }
 
     /// A confirmation or note for people, on stderr; silenced by --quiet.
@@ -285,5 +299,17 @@ impl Context {
     /// A warning on stderr; never silenced.
     pub fn warn(&self, msg: &str) {
         self.io.write_stderr(&format!("warning: {msg}\n"));
+    }
+}
+
+/// A word as a POSIX shell reads it back: as it is when it is plain, else in single quotes.
+pub fn shell_word(w: &str) -> String {
+    let plain = !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:/@%+=,".contains(c));
+    if plain {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
     }
 }

@@ -122,17 +122,34 @@ fn tables_have_borders_on_a_terminal_and_plain_columns_in_a_pipe() {
 }
 
 #[test]
-fn delete_scope_asks_on_a_terminal_and_refuses_without_one() {
+fn delete_scope_asks_on_a_terminal_and_does_as_written_without_one() {
     let emu = emulator_with_secret();
+    // No at the prompt: nothing deleted, exit 1 (a declined prompt is not a usage error).
     let declined = run(&emu, tty(), b"n\n", &["delete-scope", "app"]);
-    assert_eq!(declined.code, 2);
-    assert!(declined.stderr.contains("[y/N]"), "{}", declined.stderr);
-    assert!(declined.stderr.contains("scope 'app' was not deleted"));
-    let piped = run(&emu, pipe(), b"y\n", &["delete-scope", "app"]);
-    assert_eq!(piped.code, 2);
-    assert!(piped.stderr.contains("pass --yes"), "{}", piped.stderr);
+    assert_eq!(declined.code, 1, "{}", declined.stderr);
+    assert_eq!(
+        declined.stderr,
+        "Delete scope 'app' and every secret in it? This cannot be undone. [y/N] error: nothing deleted: scope 'app' is kept (the answer was not yes)\n"
+    );
+    assert!(emu.emulator().secret_bytes("app", "k").is_some());
+    // Yes at the prompt.
     let confirmed = run(&emu, tty(), b"yes\n", &["delete-scope", "app"]);
     assert_eq!(confirmed.code, 0, "{}", confirmed.stderr);
-    assert!(confirmed.stderr.contains("Deleted scope 'app'"));
+    assert!(confirmed
+        .stderr
+        .ends_with("Deleted scope 'app' and every secret in it.\n"));
     assert!(emu.emulator().secret_bytes("app", "k").is_none());
+    // No terminal (a script, an agent): as written, saying what went with it.
+    let r = run(&emu, pipe(), b"", &["create-scope", "tmp"]);
+    assert_eq!(r.code, 0);
+    let r = run(&emu, pipe(), b"v\n", &["put", "tmp", "a"]);
+    assert_eq!(r.code, 0);
+    let r = run(&emu, pipe(), b"v\n", &["put", "tmp", "b"]);
+    assert_eq!(r.code, 0);
+    let unattended = run(&emu, pipe(), b"", &["delete-scope", "tmp"]);
+    assert_eq!(unattended.code, 0, "{}", unattended.stderr);
+    assert_eq!(
+        unattended.stderr,
+        "Deleted scope 'tmp' and its 2 secrets.\n"
+    );
 }

@@ -30,16 +30,31 @@ use crate::context::{Context, Interrupt};
 use crate::failure::{exit, Failure};
 use crate::terminal::Io;
 
-/// Parses a command line: the parsed command, or the usage error to print
-/// (`Ok(None)` after printing --help or --version).
-pub fn parse<I, T>(args: I, io: &Io) -> Result<Option<Cli>, Failure>
+/// A command line, parsed.
+pub enum Parsed {
+    /// A command to run.
+    Run(Box<Cli>),
+    /// Nothing to run: help or the version was printed; exit with this code.
+    Exit(u8),
+}
+
+/// Parses a command line: the command to run, or what was printed instead
+/// (--help, --version; the help when a command is missing), or the usage
+/// error to print.
+pub fn parse<I, T>(args: I, io: &Io) -> Result<Parsed, Failure>
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     match Cli::try_parse_from(&args) {
-        Ok(cli) => Ok(Some(cli)),
+        Ok(cli) => Ok(Parsed::Run(Box::new(cli))),
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // `dbsecrets` (or `dbsecrets uc`) alone: the help, as clap tools do,
+            // on stderr (stdout is for data) with the usage-error exit code.
+            io.write_stderr(&e.render().to_string());
+            Ok(Parsed::Exit(exit::USAGE))
+        }
         Err(e) if !e.use_stderr() => {
             // --help and --version: on stdout, exit 0.
             let text = if io.term.color {
@@ -48,7 +63,7 @@ where
                 e.render().to_string()
             };
             io.write_stdout(text.as_bytes())?;
-            Ok(None)
+            Ok(Parsed::Exit(exit::OK))
         }
         Err(e) => Err(cli::usage_error(&e, &args)),
     }

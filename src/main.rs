@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use dbsecrets::context::Io;
 use dbsecrets::failure::{exit, Failure};
+use dbsecrets::Parsed;
 
 fn main() -> ExitCode {
     // A bug must still end in one line, and never in a dump that could hold a value.
@@ -19,8 +20,8 @@ fn main() -> ExitCode {
 
     let io = Io::real();
     let cli = match dbsecrets::parse(std::env::args_os(), &io) {
-        Ok(Some(cli)) => cli,
-        Ok(None) => return ExitCode::SUCCESS, // --help, --version
+        Ok(Parsed::Run(cli)) => *cli,
+        Ok(Parsed::Exit(code)) => return ExitCode::from(code), // --help, --version, no command
         Err(usage) => return fail(&io, &usage),
     };
     match dbsecrets::run(cli, io.clone()) {

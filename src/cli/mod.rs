@@ -44,7 +44,15 @@ The manual: docs/README.md in the dbsecrets source (one page per topic).";
 /// ~/.databrickscfg profile or DATABRICKS_* environment names. Secret values are
 /// never printed, except by `get` and `export`, which exist to print them.
 #[derive(Debug, Parser)]
-#[command(name = "dbsecrets", version, about, long_about, after_help = EXAMPLES, max_term_width = 100)]
+#[command(
+    name = "dbsecrets",
+    version,
+    about,
+    long_about,
+    after_help = EXAMPLES,
+    max_term_width = 100,
+    arg_required_else_help = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -79,7 +87,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECONDS")]
     pub timeout: Option<f64>,
 
-    /// Seconds to keep retrying throttled or failed requests [profile key: retry_timeout_seconds; default 300]
+    /// Seconds to keep retrying throttled or failed requests [profile key: retry_timeout_seconds; default 300, and 10 for a refused connection]
     #[arg(long, global = true, value_name = "SECONDS")]
     pub retry_timeout: Option<f64>,
 
@@ -108,8 +116,12 @@ pub enum Command {
     CreateScope(CreateScopeArgs),
 
     /// Delete a secret scope and every secret in it
+    ///
+    /// On a terminal it asks first (answering no deletes nothing, exit 1); without
+    /// one (a script) it does as written and says on stderr how many secrets went
+    /// with the scope. --yes never asks.
     #[command(
-        after_help = "Examples:\n  dbsecrets delete-scope my-app-secrets --yes -p DEV\n  dbsecrets delete-scope my-app-secrets --yes --if-exists   # safe to run twice"
+        after_help = "Examples:\n  dbsecrets delete-scope my-app-secrets -p DEV              # asks on a terminal\n  dbsecrets delete-scope my-app-secrets --yes -p DEV\n  dbsecrets delete-scope my-app-secrets --yes --if-exists   # safe to run twice"
     )]
     DeleteScope(DeleteScopeArgs),
 
@@ -175,6 +187,7 @@ pub enum Command {
     /// Show how dbsecrets finds the workspace and signs in; list the config file's profiles
     #[command(
         subcommand,
+        arg_required_else_help = true,
         after_help = "Examples:\n  dbsecrets auth describe                 # where each setting comes from\n  dbsecrets auth describe -p DEV --check  # and whether the credentials work\n  dbsecrets auth profiles                 # every profile: host, auth method, valid?\n\nManual: docs/signing-in.md"
     )]
     Auth(AuthCommand),
@@ -234,6 +247,7 @@ pub enum Command {
     /// schema or its catalog.
     #[command(
         subcommand,
+        arg_required_else_help = true,
         after_help = "Examples:\n  dbsecrets uc put main.orders_app.vendor_api_key --expires 90d\n  dbsecrets uc list main.orders_app\n  dbsecrets uc get main.orders_app.vendor_api_key\n  dbsecrets uc grant main.orders_app orders-sp 'use schema' 'read secret'\n\nManual: docs/unity-catalog.md"
     )]
     Uc(UcCommand),
@@ -250,7 +264,7 @@ pub enum Command {
     )]
     Man,
 
-    /// Run a local emulator of the Secrets API on 127.0.0.1, for trying dbsecrets and testing scripts
+    /// Run a local emulator of both secrets services on 127.0.0.1, for trying dbsecrets and testing scripts
     #[command(
         after_help = "Example:\n  dbsecrets emulator --port 8765 &\n  export DATABRICKS_HOST=http://127.0.0.1:8765 DATABRICKS_TOKEN=dev\n  dbsecrets create-scope demo\n\nManual: docs/emulator.md"
     )]

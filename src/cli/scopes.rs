@@ -36,7 +36,7 @@ pub struct CreateScopeArgs {
 pub struct DeleteScopeArgs {
     /// Scope name
     pub scope: String,
-    /// Do not ask for confirmation (required when standard input is not a terminal)
+    /// Do not ask for confirmation (only a terminal is ever asked)
     #[arg(short, long)]
     pub yes: bool,
     /// Succeed (exit 0) when the scope does not exist

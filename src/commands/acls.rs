@@ -39,7 +39,7 @@ pub async fn list(ctx: &Context, args: ScopeArg) -> Result<Report, Failure> {
     let doing = format!("cannot list the ACLs of scope '{}'", args.scope);
     let mut items = client.secrets().list_acls(&args.scope).await.map_err(|e| {
         scope_failure(ctx, &e, &doing, (&args.scope, None), || {
-            no_scope_hint(&args.scope)
+            no_scope_hint(ctx, &args.scope)
         })
     })?;
     items.sort_by_key(|a| a.principal.to_lowercase());
@@ -65,7 +65,7 @@ pub async fn put(ctx: &Context, args: PutAclArgs) -> Result<Report, Failure> {
         .await
         .map_err(|e| {
             scope_failure(ctx, &e, &doing, (&args.scope, None), || {
-                no_scope_hint(&args.scope)
+                no_scope_hint(ctx, &args.scope)
             })
         })?;
     let mut outcome = Outcome::new("granted", &args.scope);
@@ -96,8 +96,8 @@ pub async fn get(ctx: &Context, args: AclArgs) -> Result<Report, Failure> {
         .map_err(|e| {
             scope_failure(ctx, &e, &doing, (&args.scope, None), || {
                 format!(
-                    "see every ACL of the scope with `dbsecrets acls {}`",
-                    args.scope
+                    "see every ACL of the scope with {}",
+                    ctx.suggest(&format!("acls {}", crate::context::shell_word(&args.scope)))
                 )
             })
         })?;
@@ -140,7 +140,10 @@ pub async fn delete(ctx: &Context, args: DeleteAclArgs) -> Result<Report, Failur
             ))
         }
         Err(e) => Err(scope_failure(ctx, &e, &doing, (&args.scope, None), || {
-            format!("see every ACL of the scope with `dbsecrets acls {}`; --if-exists makes this a no-op", args.scope)
+            format!(
+                "see every ACL of the scope with {}; --if-exists makes this a no-op",
+                ctx.suggest(&format!("acls {}", crate::context::shell_word(&args.scope)))
+            )
         })),
     }
 }

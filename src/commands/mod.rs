@@ -142,8 +142,35 @@ fn notebook_only(doing: &str, what: Option<(&str, &str)>) -> Failure {
 }
 
 /// The hint for a scope that does not exist.
-fn no_scope_hint(scope: &str) -> String {
-    format!("check the name with `dbsecrets list-scopes`, or create it with `dbsecrets create-scope {scope}`")
+fn no_scope_hint(ctx: &Context, scope: &str) -> String {
+    format!(
+        "check the name with {}, or create it with {}",
+        ctx.suggest("list-scopes"),
+        ctx.suggest(&format!(
+            "create-scope {}",
+            crate::context::shell_word(scope)
+        ))
+    )
+}
+
+/// The hint for a key that was not found: its scope's keys when the scope
+/// exists, else the scopes (one more request, on the failure path only).
+async fn no_key_hint(
+    ctx: &Context,
+    client: &dbsecrets_client::Client,
+    scope: &str,
+    extra: &str,
+) -> String {
+    match client.secrets().list_secrets(scope).await {
+        Err(e) if e.is_not_found() => format!(
+            "scope '{scope}' does not exist: check the name with {}",
+            ctx.suggest("list-scopes")
+        ),
+        _ => format!(
+            "see the keys of the scope with {}{extra}",
+            ctx.suggest(&format!("list {}", crate::context::shell_word(scope)))
+        ),
+    }
 }
 
 /// A name check of the client library, as a usage error.

@@ -5,7 +5,7 @@ use dbsecrets_client::secrets::models::{CreateScope, KeyVaultMetadata, SecretSco
 use dbsecrets_client::ErrorKind;
 use serde::Serialize;
 
-use super::{check, no_scope_hint, scope_failure};
+use super::{check, scope_failure};
 use crate::cli::{Backend, CreateScopeArgs, DeleteScopeArgs};
 use crate::context::Context;
 use crate::failure::Failure;
@@ -133,41 +133,64 @@ fn create_request(args: &CreateScopeArgs) -> Result<CreateScope, Failure> {
 pub async fn delete(
     ctx: &Context,
     args: DeleteScopeArgs,
-    _confirmed: Confirmed,
+    confirmed: Confirmed,
 ) -> Result<Report, Failure> {
     let client = ctx.client()?;
     let doing = format!("cannot delete scope '{}'", args.scope);
+    let fail = |e: &dbsecrets_client::Error| {
+        scope_failure(ctx, e, &doing, (&args.scope, None), || {
+            ctx.suggest("list-scopes")
+        })
+    };
+    // Nobody was asked: say afterwards exactly what went with the scope.
+    let mut count = None;
+    if confirmed.unattended {
+        match client.secrets().list_secrets(&args.scope).await {
+            Ok(secrets) => count = Some(secrets.len()),
+            Err(e) if e.is_not_found() && args.if_exists => return Ok(absent(&args.scope)),
+            Err(e) => return Err(fail(&e)),
+        }
+    }
     match client.secrets().delete_scope(&args.scope).await {
         Ok(()) => Ok(Report::outcome(
             Outcome::new("deleted", &args.scope),
-            format!("Deleted scope '{}' and every secret in it.", args.scope),
+            match count {
+                Some(n) => format!(
+                    "Deleted scope '{}' and its {n} secret{}.",
+                    args.scope,
+                    if n == 1 { "" } else { "s" }
+                ),
+                None => format!("Deleted scope '{}' and every secret in it.", args.scope),
+            },
         )),
-        Err(e) if e.is_not_found() && args.if_exists => Ok(Report::outcome(
-            Outcome::new("absent", &args.scope),
-            format!("Scope '{}' does not exist; nothing to do.", args.scope),
-        )),
-        Err(e) => Err(scope_failure(ctx, &e, &doing, (&args.scope, None), || {
-            no_scope_hint(&args.scope)
-        })),
+        Err(e) if e.is_not_found() && args.if_exists => Ok(absent(&args.scope)),
+        Err(e) => Err(fail(&e)),
     }
 }
 
-/// Proof that deleting the scope was confirmed (`--yes`, or yes at the prompt).
-pub struct Confirmed(());
+fn absent(scope: &str) -> Report {
+    Report::outcome(
+        Outcome::new("absent", scope),
+        format!("Scope '{scope}' does not exist; nothing to do."),
+    )
+}
 
-/// Checks the name, then asks on the terminal unless --yes; with no terminal
-/// and no --yes, refuses (a script must say --yes).
+/// Proof that deleting the scope may go ahead: --yes, yes at the prompt, or
+/// no terminal to ask (`unattended`: the command says afterwards what went).
+pub struct Confirmed {
+    unattended: bool,
+}
+
+/// Checks the name, then asks on a terminal unless --yes. Without a terminal
+/// (a script) the command does as written. "No" at the prompt deletes nothing (exit 1).
 pub fn confirm_delete(ctx: &Context, args: &DeleteScopeArgs) -> Result<Confirmed, Failure> {
     check(names::scope(&args.scope))?;
     if args.yes {
-        return Ok(Confirmed(()));
+        return Ok(Confirmed { unattended: false });
     }
     let scope = &args.scope;
     if !ctx.term().stdin {
-        return Err(Failure::usage(format!(
-            "refusing to delete scope '{scope}' without confirmation: standard input is not a terminal"
-        ))
-        .with_hint("pass --yes to delete it and every secret in it"));
+        return Ok(Confirmed { unattended: true });
     }
     ctx.io.write_stderr(&format!(
         "Delete scope '{scope}' and every secret in it? This cannot be undone. [y/N] "
@@ -177,9 +200,11 @@ pub fn confirm_delete(ctx: &Context, args: &DeleteScopeArgs) -> Result<Confirmed
         .read_line()
         .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-        Ok(Confirmed(()))
+        Ok(Confirmed { unattended: false })
     } else {
-        Err(Failure::usage(format!("scope '{scope}' was not deleted")))
+        Err(Failure::other(format!(
+            "nothing deleted: scope '{scope}' is kept (the answer was not yes)"
+        )))
     }
 }
 

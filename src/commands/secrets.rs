@@ -5,7 +5,7 @@ use dbsecrets_client::secrets::models::SecretMetadata;
 use dbsecrets_client::SecretValue;
 use serde::Serialize;
 
-use super::{check, no_scope_hint, scope_failure};
+use super::{check, no_key_hint, no_scope_hint, scope_failure};
 use crate::cli::{DeleteArgs, PutArgs, ScopeArg, SecretArg};
 use crate::context::Context;
 use crate::failure::Failure;
@@ -65,7 +65,7 @@ pub async fn list(ctx: &Context, args: ScopeArg) -> Result<Report, Failure> {
         .await
         .map_err(|e| {
             scope_failure(ctx, &e, &doing, (&args.scope, None), || {
-                no_scope_hint(&args.scope)
+                no_scope_hint(ctx, &args.scope)
             })
         })?;
     secrets.sort_by_key(|a| a.key.to_lowercase());
@@ -101,7 +101,7 @@ pub async fn put(ctx: &Context, args: PutArgs, value: SecretValue) -> Result<Rep
         .await
         .map_err(|e| {
             scope_failure(ctx, &e, &doing, (&args.scope, Some(&args.key)), || {
-                no_scope_hint(&args.scope)
+                no_scope_hint(ctx, &args.scope)
             })
         })?;
     let mut outcome = Outcome::new("stored", &args.scope);
@@ -131,18 +131,23 @@ pub async fn get(ctx: &Context, args: SecretArg) -> Result<Report, Failure> {
         "cannot read secret '{}' in scope '{}'",
         args.key, args.scope
     );
-    let value = client
-        .secrets()
-        .get_secret(&args.scope, &args.key)
-        .await
-        .map_err(|e| {
-            scope_failure(ctx, &e, &doing, (&args.scope, Some(&args.key)), || {
-                format!(
-                    "see the keys of the scope with `dbsecrets list {}`",
-                    args.scope
-                )
-            })
-        })?;
+    let value = match client.secrets().get_secret(&args.scope, &args.key).await {
+        Ok(v) => v,
+        Err(e) => {
+            let hint = if e.is_not_found() {
+                no_key_hint(ctx, &client, &args.scope, "").await
+            } else {
+                String::new()
+            };
+            return Err(scope_failure(
+                ctx,
+                &e,
+                &doing,
+                (&args.scope, Some(&args.key)),
+                || hint,
+            ));
+        }
+    };
     Ok(Report::new(Body::Secret(SecretOutput {
         fields: vec![
             ("scope", args.scope.as_str().into()),
@@ -177,14 +182,25 @@ pub async fn delete(ctx: &Context, args: DeleteArgs) -> Result<Report, Failure> 
                 ),
             ))
         }
-        Err(e) => Err(scope_failure(
-            ctx,
-            &e,
-            &doing,
-            (&args.scope, Some(&args.key)),
-            || {
-                format!("see the keys of the scope with `dbsecrets list {}`; --if-exists makes this a no-op", args.scope)
-            },
-        )),
+        Err(e) => {
+            let hint = if e.is_not_found() {
+                no_key_hint(
+                    ctx,
+                    &client,
+                    &args.scope,
+                    "; --if-exists makes this a no-op",
+                )
+                .await
+            } else {
+                String::new()
+            };
+            Err(scope_failure(
+                ctx,
+                &e,
+                &doing,
+                (&args.scope, Some(&args.key)),
+                || hint,
+            ))
+        }
     }
 }

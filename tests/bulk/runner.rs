@@ -91,8 +91,11 @@ fn a_429_storm_slows_the_run_but_loses_nothing_and_keeps_the_rate() {
     // 91 requests (with the list) at 30/s take at least 3 s: the limit held.
     let all = bed.requests();
     let peak = max_in_window(&all, Duration::from_secs(1));
+    // Arrivals are timed by the server, whose scheduling on a loaded machine
+    // can bunch requests that were sent evenly: a margin of a few. A limiter
+    // that let requests through in bursts would show many more (8 at once).
     assert!(
-        peak <= 32,
+        peak <= 35,
         "{peak} requests within one second at --rate-limit 30"
     );
     assert!(elapsed >= Duration::from_millis(2900), "{elapsed:?}");

@@ -38,7 +38,7 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<Report, Failure> {
         let doing = format!("cannot list the ACLs of scope '{}'", args.src);
         src.secrets().list_acls(&args.src).await.map_err(|e| {
             scope_failure(ctx, &e, &doing, (&args.src, None), || {
-                no_scope_hint(&args.src)
+                no_scope_hint(ctx, &args.src)
             })
         })?
     } else {

@@ -201,7 +201,7 @@ async fn list_keys(ctx: &Context, client: &Client, scope: &str) -> Result<Vec<St
         .secrets()
         .list_secrets(scope)
         .await
-        .map_err(|e| scope_failure(ctx, &e, &doing, (scope, None), || no_scope_hint(scope)))?
+        .map_err(|e| scope_failure(ctx, &e, &doing, (scope, None), || no_scope_hint(ctx, scope)))?
         .into_iter()
         .map(|s| s.key)
         .collect();
@@ -234,7 +234,7 @@ async fn put_job(
         Err(e) if is_fatal(&e) => {
             let doing = format!("cannot put secret '{key}' in scope '{scope}'");
             Done::Fatal(scope_failure(ctx, &e, &doing, (scope, Some(key)), || {
-                no_scope_hint(scope)
+                no_scope_hint(ctx, scope)
             }))
         }
         Err(e) => Done::Failed(e.to_string()),
@@ -249,7 +249,7 @@ async fn delete_job(ctx: &Context, client: &Client, scope: &str, key: &str) -> D
         Err(e) if is_fatal(&e) => {
             let doing = format!("cannot delete secret '{key}' from scope '{scope}'");
             Done::Fatal(scope_failure(ctx, &e, &doing, (scope, Some(key)), || {
-                no_scope_hint(scope)
+                no_scope_hint(ctx, scope)
             }))
         }
         Err(e) => Done::Failed(e.to_string()),
