@@ -151,12 +151,13 @@ impl Context {
         }
     }
 
-    /// The command line's flags as configuration overrides.
-    fn overrides(&self, profile: Option<&str>, with_host: bool) -> Overrides {
+    /// The command line's flags as configuration overrides; `profile` as
+    /// named by the flag `profile_flag`.
+    fn overrides(&self, profile: Option<(&str, &'static str)>, with_host: bool) -> Overrides {
         let g = &self.global;
         let mut o = Overrides::default();
-        if let Some(p) = profile {
-            o = o.profile(p, "--profile");
+        if let Some((p, flag)) = profile {
+            o = o.profile(p, flag);
         }
         if let (true, Some(h)) = (with_host, &g.host) {
             o = o.set("host", h, "--host");
@@ -188,7 +189,10 @@ impl Context {
         if let Some(c) = self.config.get() {
             return Ok(c);
         }
-        let overrides = self.overrides(self.global.profile.as_deref(), true);
+        let overrides = self.overrides(
+            self.global.profile.as_deref().map(|p| (p, "--profile")),
+            true,
+        );
         let cfg = config::resolve(&overrides, self.env(), self.home()).inspect_err(|e| {
             // The file was read before the failure: its permissions still deserve the warning.
             if let Some(w) = e.file_read().and_then(config::permission_warning) {
@@ -198,6 +202,7 @@ impl Context {
         for w in &cfg.warnings {
             self.warn(w);
         }
+        self.warn_overridden(&cfg);
         Ok(self.config.get_or_init(|| cfg))
     }
 
@@ -207,21 +212,45 @@ impl Context {
     }
 
     /// An API client for another profile of the config file (`copy
-    /// --from-profile/--to-profile`); `None` is the command line's profile.
-    /// `--host` applies only to the command line's profile.
-    pub fn client_for_profile(&self, profile: Option<&str>) -> Result<Client, Failure> {
+    /// --from-profile/--to-profile`, named by `flag`); `None` is the command
+    /// line's profile. `--host` applies only to the command line's profile.
+    pub fn client_for_profile(
+        &self,
+        profile: Option<&str>,
+        flag: &'static str,
+    ) -> Result<Client, Failure> {
         match profile {
             None => self.client(),
             Some(p) if self.global.profile.as_deref() == Some(p) => self.client(),
             Some(p) => {
-                let overrides = self.overrides(Some(p), false);
+                let overrides = self.overrides(Some((p, flag)), false);
                 let cfg = config::resolve(&overrides, self.env(), self.home())?;
                 for w in &cfg.warnings {
                     self.warn(w);
                 }
+                self.warn_overridden(&cfg);
                 self.client_for(&cfg)
             }
         }
+    }
+
+    /// One warning when environment variables override settings of a profile
+    /// the command line named: the environment wins, which surprises.
+    fn warn_overridden(&self, cfg: &Config) {
+        let (Some((profile, config::Source::Flag(flag))), false) =
+            (&cfg.profile, cfg.overridden.is_empty())
+        else {
+            return;
+        };
+        let vars: Vec<&str> = cfg.overridden.iter().map(|(v, _)| v.as_str()).collect();
+        let attrs: Vec<&str> = cfg.overridden.iter().map(|(_, a)| *a).collect();
+        self.warn(&format!(
+            "{} in the environment {} the {} of profile [{profile}] named with {flag}: the environment wins over every profile; unset {} to use the profile's",
+            vars.join(", "),
+            if vars.len() == 1 { "overrides" } else { "override" },
+            attrs.join(", "),
+            if vars.len() == 1 { "it" } else { "them" },
+        ));
     }
 
     /// The connection settings of a configuration, checked: what every client

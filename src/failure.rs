@@ -152,7 +152,19 @@ impl From<anyhow::Error> for Failure {
 /// A configuration error: exit 2 (nothing was sent), with its hint.
 impl From<ConfigError> for Failure {
     fn from(e: ConfigError) -> Self {
-        let hint = e.hint();
+        let hint = match &e {
+            // The command line's words for picking a profile.
+            ConfigError::ProfileNotFound {
+                available, profile, ..
+            } => match available.iter().find(|a| a.eq_ignore_ascii_case(profile)) {
+                Some(near) => Some(format!(
+                    "profile names are case-sensitive: did you mean -p {near}?"
+                )),
+                None if available.is_empty() => e.hint(),
+                None => e.hint().map(|h| format!("{h}; pick one with -p/--profile")),
+            },
+            _ => e.hint(),
+        };
         let failure = Failure::usage(e.to_string());
         match hint {
             Some(h) => failure.with_hint(h),

@@ -138,8 +138,9 @@ pub async fn delete(
     let client = ctx.client()?;
     let doing = format!("cannot delete scope '{}'", args.scope);
     let fail = |e: &dbsecrets_client::Error| {
+        // Only what can work: there is no scope to create or list.
         scope_failure(ctx, e, &doing, (&args.scope, None), || {
-            ctx.suggest("list-scopes")
+            format!("check the name with {}", ctx.suggest("list-scopes"))
         })
     };
     // Nobody was asked: say afterwards exactly what went with the scope.

@@ -124,19 +124,27 @@ fn create_existing_scope_is_exit_5_and_if_not_exists_is_0() {
 }
 
 #[test]
-fn delete_scope_needs_yes_without_a_terminal() {
+fn delete_scope_without_a_terminal_does_as_written_and_says_what_went() {
     let bed = Bed::new();
-    bed.scope_with("doomed", &[("k", "v")]);
-    let out = bed.run(&["delete-scope", "doomed"]);
-    out.fails(2)
-        .stderr_has("standard input is not a terminal")
-        .stderr_has("hint: pass --yes");
-    assert!(
-        bed.requests().is_empty(),
-        "nothing was sent: {:?}",
-        bed.requests()
+    // The seed's `delete-scope my-app-secrets -p DEV`, run by a script: no question.
+    bed.scope_with("gone", &[("a", "1"), ("b", "2")]);
+    let out = bed.run(&["delete-scope", "gone"]);
+    out.success();
+    assert_eq!(out.stderr, "Deleted scope 'gone' and its 2 secrets.\n");
+    let sent: Vec<(String, String)> = bed
+        .requests()
+        .into_iter()
+        .map(|r| (r.method, r.path))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("GET".to_string(), "/api/2.0/secrets/list".to_string()),
+            ("POST".into(), "/api/2.0/secrets/scopes/delete".into())
+        ]
     );
 
+    bed.scope_with("doomed", &[("k", "v")]);
     let out = bed.run(&["delete-scope", "doomed", "--yes"]);
     out.success();
     assert_eq!(
@@ -158,7 +166,8 @@ fn delete_missing_scope_is_exit_3_and_if_exists_is_0() {
     let out = bed.run(&["delete-scope", "ghost", "--yes"]);
     out.fails(3)
         .stderr_has("RESOURCE_DOES_NOT_EXIST")
-        .stderr_has("hint: check the name with `dbsecrets list-scopes`");
+        .stderr_has("hint: check the name with `dbsecrets list-scopes`\n");
+    assert!(!out.stderr.contains("create-scope"), "{}", out.stderr);
     let out = bed.run(&["delete-scope", "ghost", "--yes", "--if-exists"]);
     out.success();
     assert_eq!(out.stderr, "Scope 'ghost' does not exist; nothing to do.\n");

@@ -32,6 +32,16 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<Report, Failure> {
     }
     let (src, dst) = clients(ctx, &args)?;
     let dst = dst.as_ref().unwrap_or(&src);
+    // Two profiles may still be one workspace (an environment variable wins
+    // over both): compare what they resolved to.
+    if src.host() == dst.host() && args.src.eq_ignore_ascii_case(&args.dst) {
+        return Err(Failure::usage(format!(
+            "copy from scope '{}' to itself: --from-profile and --to-profile both resolve to {}",
+            args.src,
+            src.host()
+        ))
+        .with_hint("check the warnings above: DATABRICKS_HOST or DATABRICKS_TOKEN in the environment wins over every profile; unset them, or name another scope"));
+    }
 
     let keys = list_keys(ctx, &src, &args.src).await?;
     let acls = if args.with_acls {
@@ -151,11 +161,11 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<Report, Failure> {
 /// The source and (for another profile) the destination client, sharing one
 /// rate limiter, the stricter of the two: the limit is per process.
 fn clients(ctx: &Context, args: &CopyArgs) -> Result<(Client, Option<Client>), Failure> {
-    let src = ctx.client_for_profile(args.from_profile.as_deref())?;
+    let src = ctx.client_for_profile(args.from_profile.as_deref(), "--from-profile")?;
     if args.from_profile == args.to_profile {
         return Ok((src, None));
     }
-    let dst = ctx.client_for_profile(args.to_profile.as_deref())?;
+    let dst = ctx.client_for_profile(args.to_profile.as_deref(), "--to-profile")?;
     if dst.limiter().interval() > src.limiter().interval() {
         let limiter = dst.limiter();
         Ok((src.with_limiter(limiter), Some(dst)))

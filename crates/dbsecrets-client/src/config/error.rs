@@ -149,10 +149,16 @@ impl ConfigError {
             ConfigError::ProfileNotFound { available, .. } if available.is_empty() => {
                 Some("the file defines no profiles; add one with host and token, or run `databricks configure`".into())
             }
-            ConfigError::ProfileNotFound { available, .. } => Some(format!(
-                "profiles in the file: {}; pick one with -p/--profile",
-                available.join(", ")
-            )),
+            ConfigError::ProfileNotFound {
+                available, profile, ..
+            } => Some(
+                match available.iter().find(|a| a.eq_ignore_ascii_case(profile)) {
+                    Some(near) => format!(
+                        "profile names are case-sensitive: the file has {near}, not {profile}"
+                    ),
+                    None => format!("profiles in the file: {}", available.join(", ")),
+                },
+            ),
             ConfigError::NoConfigFile { .. } => Some(
                 "create it with `databricks configure`, set DATABRICKS_CONFIG_FILE, or set DATABRICKS_HOST and DATABRICKS_TOKEN".into(),
             ),

@@ -137,7 +137,13 @@ pub(super) fn load_profile(
         });
     };
     for a in ATTRIBUTES {
-        if cfg.values.contains_key(a.name) {
+        if let Some(existing) = cfg.values.get(a.name) {
+            // The profile sets it too, but the environment wins: worth a warning.
+            if let (Source::Env(var), Some(_)) =
+                (&existing.source, keys.get(a.name).filter(|v| !v.is_empty()))
+            {
+                cfg.overridden.push((var.clone(), a.name));
+            }
             continue;
         }
         if let Some(v) = keys.get(a.name).filter(|v| !v.is_empty()) {

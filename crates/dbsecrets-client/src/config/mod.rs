@@ -189,6 +189,10 @@ pub struct Config {
     /// Problems worth a warning that do not stop the command (e.g. a config
     /// file other users can read). The library does not emit them: show them.
     pub warnings: Vec<String>,
+    /// Settings of the chosen profile that environment variables override:
+    /// (variable, attribute), e.g. `("DATABRICKS_HOST", "host")`. The
+    /// environment wins (auth.md); a caller that named the profile may warn.
+    pub overridden: Vec<(String, &'static str)>,
     /// The [`AMBIENT`] environment variables that are set.
     pub ambient: Ambient,
 }
@@ -465,9 +469,12 @@ mod tests {
             err.to_string().contains("has no PROD profile configured"),
             "{err}"
         );
+        assert_eq!(err.hint().unwrap(), "profiles in the file: a, b");
+        let o = Overrides::default().profile("A", "--profile");
+        let err = resolve(&o, &env(&[]), Some(&home)).unwrap_err();
         assert_eq!(
             err.hint().unwrap(),
-            "profiles in the file: a, b; pick one with -p/--profile"
+            "profile names are case-sensitive: the file has a, not A"
         );
     }
 
