@@ -37,6 +37,9 @@ pub struct ImportArgs {
     /// Check the file and print what would be done; send no write
     #[arg(long)]
     pub dry_run: bool,
+    /// Create the scope when it does not exist
+    #[arg(long)]
+    pub create_scope: bool,
     #[command(flatten)]
     pub bulk: BulkArgs,
 }

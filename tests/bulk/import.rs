@@ -274,3 +274,46 @@ fn a_json_key_given_twice_is_a_problem_not_a_silent_overwrite() {
     assert!(!out.stderr.contains("first") && !out.stderr.contains("second"));
     assert!(posts(&bed).is_empty(), "nothing was sent");
 }
+
+#[test]
+fn import_create_scope_creates_a_missing_scope_once() {
+    let bed = Bed::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "in.env", b"A=1\nB=2\n");
+    let path = file.to_str().unwrap();
+    // Without the flag: the usual refusal, which now mentions the flag.
+    let out = bed.run(&["import", "fresh", path]);
+    out.fails(3).stderr_has("or add --create-scope");
+    // A dry run says it would create it, and sends no write.
+    bed.clear();
+    let out = bed.run(&["import", "fresh", path, "--create-scope", "--dry-run"]);
+    out.success();
+    assert!(
+        out.stderr.starts_with("Would create scope 'fresh'.\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(bed.requests().iter().all(|r| r.method == "GET"));
+    // For real: created, then filled; one listing request, not two.
+    bed.clear();
+    let out = bed.run(&["import", "fresh", path, "--create-scope", "-o", "json"]);
+    out.success();
+    assert!(
+        out.stderr.starts_with("Created scope 'fresh'.\n"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(bed.requests_to("GET", LIST).len(), 1);
+    assert_eq!(bed.emu.emulator().secret_bytes("fresh", "B").unwrap(), b"2");
+    // Again: the scope exists, nothing is created, every key is an update.
+    bed.clear();
+    let out = bed.run(&["import", "fresh", path, "--create-scope", "-o", "json"]);
+    out.success();
+    assert!(!out.stderr.contains("Created scope"), "{}", out.stderr);
+    assert!(bed
+        .requests_to("POST", "/api/2.0/secrets/scopes/create")
+        .is_empty());
+    assert!(report(&out)
+        .iter()
+        .all(|(_, a, r)| a == "update" && r == "ok"));
+}

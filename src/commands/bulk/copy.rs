@@ -3,11 +3,13 @@
 
 use std::collections::HashSet;
 
-use dbsecrets_client::secrets::models::{AclItem, CreateScope};
+use dbsecrets_client::secrets::models::AclItem;
 use dbsecrets_client::{names, Client, ErrorKind};
 
 use super::runner::{Done, Runner, Stats};
-use super::{finish, get_job, list_keys, no_scope_hint, put_job, scope_failure, ReportRow};
+use super::{
+    create_scope, finish, get_job, list_keys, no_scope_hint, put_job, scope_failure, ReportRow,
+};
 use crate::cli::CopyArgs;
 use crate::commands::check;
 use crate::context::Context;
@@ -172,20 +174,5 @@ fn clients(ctx: &Context, args: &CopyArgs) -> Result<(Client, Option<Client>), F
     } else {
         let limiter = src.limiter();
         Ok((src, Some(dst.with_limiter(limiter))))
-    }
-}
-
-/// Creates the destination scope; `false` when it appeared in the meantime.
-async fn create_scope(ctx: &Context, client: &Client, scope: &str) -> Result<bool, Failure> {
-    let req = CreateScope {
-        scope: scope.to_string(),
-        initial_manage_principal: None,
-        scope_backend_type: None,
-        backend_azure_keyvault: None,
-    };
-    match client.secrets().create_scope(&req).await {
-        Ok(()) => Ok(true),
-        Err(e) if e.is_already_exists() => Ok(false),
-        Err(e) => Err(ctx.api_failure(&e, &format!("cannot create scope '{scope}'"))),
     }
 }

@@ -6,7 +6,7 @@ use dbsecrets_client::names;
 
 use super::file::{self, Entry};
 use super::runner::{Runner, Stats};
-use super::{finish, list_keys, put_job, ReportRow};
+use super::{create_scope, finish, no_scope_hint, put_job, scope_failure, ReportRow};
 use crate::cli::ImportArgs;
 use crate::commands::check;
 use crate::context::Context;
@@ -26,11 +26,25 @@ pub async fn import(
     entries: Vec<Entry>,
 ) -> Result<Report, Failure> {
     let client = ctx.client()?;
-    let existing: HashSet<String> = list_keys(ctx, &client, &args.scope)
-        .await?
-        .into_iter()
-        .map(|k| k.to_ascii_lowercase())
-        .collect();
+    let mut preface = Vec::new();
+    let keys = match client.secrets().list_secrets(&args.scope).await {
+        Err(e) if e.is_not_found() && args.create_scope => {
+            if args.dry_run {
+                preface.push(format!("Would create scope '{}'.", args.scope));
+            } else if create_scope(ctx, &client, &args.scope).await? {
+                preface.push(format!("Created scope '{}'.", args.scope));
+            }
+            Vec::new()
+        }
+        Ok(list) => list.into_iter().map(|s| s.key).collect(),
+        Err(e) => {
+            let doing = format!("cannot list secrets in scope '{}'", args.scope);
+            return Err(scope_failure(ctx, &e, &doing, (&args.scope, None), || {
+                format!("{}; or add --create-scope", no_scope_hint(ctx, &args.scope))
+            }));
+        }
+    };
+    let existing: HashSet<String> = keys.into_iter().map(|k| k.to_ascii_lowercase()).collect();
     let actions: Vec<(String, &'static str)> = entries
         .iter()
         .map(|e| {
@@ -48,7 +62,7 @@ pub async fn import(
             .iter()
             .map(|(k, a)| ReportRow::new(k, a, "dry-run"))
             .collect();
-        return Ok(finish(&what, &rows, &Stats::default(), true));
+        return Ok(finish(&what, &rows, &Stats::default(), true).preface(preface));
     }
     let runner = Runner::new(ctx, args.bulk.jobs, client.limiter());
     let (client, scope) = (&client, args.scope.as_str());
@@ -62,5 +76,5 @@ pub async fn import(
         .zip(results)
         .map(|((k, a), done)| ReportRow::from_done(k, a, done))
         .collect();
-    Ok(finish(&what, &rows, &stats, false))
+    Ok(finish(&what, &rows, &stats, false).preface(preface))
 }

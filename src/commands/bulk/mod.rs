@@ -21,6 +21,7 @@ pub use export::export;
 pub use import::{import, import_entries};
 pub use sync::{sync, sync_entries};
 
+use dbsecrets_client::secrets::models::CreateScope;
 use dbsecrets_client::{Client, Error, ErrorKind, SecretValue};
 
 use self::runner::{Done, Stats};
@@ -207,6 +208,25 @@ async fn list_keys(ctx: &Context, client: &Client, scope: &str) -> Result<Vec<St
         .collect();
     keys.sort_by_key(|k| k.to_ascii_lowercase());
     Ok(keys)
+}
+
+/// Creates a scope for a bulk command (`--create-scope`); `false` when it appeared in the meantime.
+pub(super) async fn create_scope(
+    ctx: &Context,
+    client: &Client,
+    scope: &str,
+) -> Result<bool, Failure> {
+    let req = CreateScope {
+        scope: scope.to_string(),
+        initial_manage_principal: None,
+        scope_backend_type: None,
+        backend_azure_keyvault: None,
+    };
+    match client.secrets().create_scope(&req).await {
+        Ok(()) => Ok(true),
+        Err(e) if e.is_already_exists() => Ok(false),
+        Err(e) => Err(ctx.api_failure(&e, &format!("cannot create scope '{scope}'"))),
+    }
 }
 
 /// Errors that every other request would get too: stop sending.
