@@ -12,6 +12,8 @@ use crate::failure::Failure;
 /// The inputs of `put` that decide the value.
 pub struct ValueSource<'a> {
     pub value: Option<&'a crate::cli::Redacted>,
+    /// Base64 of the value's bytes (`--bytes-value`).
+    pub bytes_value: Option<&'a crate::cli::Redacted>,
     pub value_file: Option<&'a Path>,
     /// Shown in the prompt, e.g. `my-scope/api-key`.
     pub label: String,
@@ -35,6 +37,15 @@ pub fn uc_value(value: &SecretValue) -> Result<(), Failure> {
 pub fn read_value(io: &Io, src: ValueSource<'_>) -> Result<SecretValue, Failure> {
     let value = if let Some(v) = src.value {
         SecretValue::text(v.0.clone())
+    } else if let Some(b64) = src.bytes_value {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64.0.trim())
+            .map_err(|_| {
+                Failure::usage("--bytes-value is not valid base64")
+                    .with_hint("give the value's bytes in standard base64 (e.g. `base64 -w0 FILE`), or use --value-file FILE")
+            })?;
+        SecretValue::Bytes(secrecy::SecretBox::new(Box::new(bytes)))
     } else if let Some(path) = src.value_file {
         let bytes = std::fs::read(path).map_err(|e| {
             Failure::usage(format!(
@@ -139,6 +150,7 @@ mod tests {
     ) -> ValueSource<'a> {
         ValueSource {
             value,
+            bytes_value: None,
             value_file: file,
             label: String::new(),
             check: scope_value,

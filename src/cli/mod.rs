@@ -71,7 +71,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL")]
     pub host: Option<String>,
 
-    /// Output format
+    /// Output format (text: as the official databricks CLI prints it)
     #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
     pub output: Format,
 
@@ -149,10 +149,20 @@ pub enum Command {
     /// only allow reading values from a notebook or job: there, use
     /// dbutils.secrets.get(scope=..., key=...).
     #[command(
-        visible_alias = "get-secret",
-        after_help = "Examples:\n  dbsecrets get my-app-secrets api-key > api-key.txt\n  export API_KEY=\"$(dbsecrets get my-app-secrets api-key)\"\n  dbsecrets get my-app-secrets api-key -o json"
+        after_help = "Examples:\n  dbsecrets get my-app-secrets api-key > api-key.txt\n  export API_KEY=\"$(dbsecrets get my-app-secrets api-key)\"\n  dbsecrets get my-app-secrets api-key -o json      # {\"scope\", \"key\", \"value\"}\n\n`get-secret`, the official CLI's name, prints the same bytes; its -o json (and -o text)\nis the official CLI's {\"key\", \"value\": BASE64}."
     )]
     Get(SecretArg),
+
+    /// Print a secret's value as the official CLI's `get-secret` does
+    ///
+    /// The same bytes as `get` on a table; with -o json or -o text, the official
+    /// CLI's shape: {"key": KEY, "value": BASE64} (`get -o json` gives
+    /// {"scope", "key", "value"} with the value as text when it is UTF-8).
+    #[command(
+        hide = true,
+        after_help = "Example:\n  dbsecrets get-secret my-app-secrets api-key -o json | jq -r .value | base64 -d"
+    )]
+    GetSecret(SecretArg),
 
     /// Delete a secret
     #[command(
@@ -280,9 +290,10 @@ pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> crate::failu
         let a = a.to_string_lossy();
         matches!(
             a.as_ref(),
-            "put" | "put-secret" | "--value" | "--string-value"
+            "put" | "put-secret" | "--value" | "--string-value" | "--bytes-value"
         ) || a.starts_with("--value=")
             || a.starts_with("--string-value=")
+            || a.starts_with("--bytes-value=")
     });
     mask_usage_error(e, secret_line)
 }

@@ -6,8 +6,10 @@ use clap::Args;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Backend {
     /// Secrets stored by Databricks (the default)
+    #[value(alias = "DATABRICKS")]
     Databricks,
     /// A read-only view of an Azure Key Vault (needs --resource-id and --dns-name, and an Azure AD login)
+    #[value(alias = "AZURE_KEYVAULT")]
     AzureKeyvault,
 }
 
@@ -18,8 +20,8 @@ pub struct CreateScopeArgs {
     /// Give MANAGE to this principal instead of to you; only `users` (all workspace users) is accepted
     #[arg(long, value_name = "PRINCIPAL")]
     pub initial_manage_principal: Option<String>,
-    /// Where the secrets live
-    #[arg(long, value_enum, default_value_t = Backend::Databricks)]
+    /// Where the secrets live (--scope-backend-type DATABRICKS|AZURE_KEYVAULT, as the official CLI spells it, works too)
+    #[arg(long, alias = "scope-backend-type", value_enum, default_value_t = Backend::Databricks)]
     pub backend: Backend,
     /// Azure resource id of the Key Vault (with --backend azure-keyvault)
     #[arg(long, value_name = "ID")]

@@ -37,6 +37,10 @@ pub struct PutArgs {
     /// Read the value from a file, byte for byte (binary files are sent as bytes)
     #[arg(long, value_name = "PATH")]
     pub value_file: Option<PathBuf>,
+    /// The value's bytes, base64-encoded (the official CLI's put-secret flag);
+    /// visible in the process list like --value
+    #[arg(long, value_name = "BASE64", conflicts_with_all = ["value", "value_file"])]
+    pub bytes_value: Option<Redacted>,
 }
 
 #[derive(Debug, Args)]

@@ -68,7 +68,8 @@ pub fn plan(ctx: &Context, command: Command) -> Result<Job<'_>, Failure> {
             let value = secrets::read_value(ctx, &a)?;
             run(secrets::put(ctx, a, value))
         }
-        Command::Get(a) => run(secrets::get(ctx, a)),
+        Command::Get(a) => run(secrets::get(ctx, a, false)),
+        Command::GetSecret(a) => run(secrets::get(ctx, a, true)),
         Command::Delete(a) => run(secrets::delete(ctx, a)),
         Command::Acls(a) => run(acls::list(ctx, a)),
         Command::PutAcl(a) => run(acls::put(ctx, a)),

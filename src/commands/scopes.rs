@@ -31,6 +31,10 @@ impl From<SecretScope> for ScopeRow {
 
 impl Row for ScopeRow {
     const HEADERS: &'static [&'static str] = &["name", "backend_type", "keyvault_dns_name"];
+    const TEXT_HEADERS: Option<&'static [&'static str]> = Some(&["Scope", "Backend Type"]);
+    fn text_cells(&self) -> Vec<String> {
+        vec![self.name.clone(), self.backend_type.clone()]
+    }
     fn cells(&self) -> Vec<String> {
         vec![
             self.name.clone(),

@@ -36,6 +36,15 @@ impl Row for SecretRow {
     const HEADERS: &'static [&'static str] = &["key", "last_updated_timestamp", "last_updated"];
     /// People read two columns: the key and the local time it last changed.
     const DISPLAY_HEADERS: &'static [&'static str] = &["key", "last_updated"];
+    const TEXT_HEADERS: Option<&'static [&'static str]> = Some(&["Key", "Last Updated Timestamp"]);
+    fn text_cells(&self) -> Vec<String> {
+        vec![
+            self.key.clone(),
+            self.last_updated_timestamp
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+        ]
+    }
     fn cells(&self) -> Vec<String> {
         vec![
             self.key.clone(),
@@ -85,6 +94,7 @@ pub fn read_value(ctx: &Context, args: &PutArgs) -> Result<SecretValue, Failure>
         &ctx.io,
         input::ValueSource {
             value: args.value.as_ref(),
+            bytes_value: args.bytes_value.as_ref(),
             value_file: args.value_file.as_deref(),
             label: format!("{}/{}", args.scope, args.key),
             check: input::scope_value,
@@ -122,8 +132,9 @@ pub async fn put(ctx: &Context, args: PutArgs, value: SecretValue) -> Result<Rep
     ))
 }
 
-/// The value, byte-exact (`-o json`: as text when it is UTF-8, else as base64).
-pub async fn get(ctx: &Context, args: SecretArg) -> Result<Report, Failure> {
+/// The value, byte-exact (`-o json`: as text when it is UTF-8, else as base64;
+/// `official`: `{"key", "value": base64}` as the official CLI's `get-secret`).
+pub async fn get(ctx: &Context, args: SecretArg, official: bool) -> Result<Report, Failure> {
     check(names::scope(&args.scope))?;
     check(names::key(&args.key))?;
     let client = ctx.client()?;
@@ -148,12 +159,18 @@ pub async fn get(ctx: &Context, args: SecretArg) -> Result<Report, Failure> {
             ));
         }
     };
-    Ok(Report::new(Body::Secret(SecretOutput {
-        fields: vec![
+    let fields = if official {
+        vec![("key", args.key.as_str().into())]
+    } else {
+        vec![
             ("scope", args.scope.as_str().into()),
             ("key", args.key.as_str().into()),
-        ],
+        ]
+    };
+    Ok(Report::new(Body::Secret(SecretOutput {
+        fields,
         value,
+        official,
     })))
 }
 

@@ -8,12 +8,14 @@ mod json_format;
 mod report;
 mod rows;
 mod table_format;
+mod text_format;
 
 pub use csv_format::render_csv;
 pub use json_format::render_json;
 pub use report::{set_columns, Body, Columns, Outcome, Report, SecretOutput};
 pub use rows::{Row, Rows};
 pub use table_format::render_table;
+pub use text_format::render_text;
 
 use secrecy::zeroize::Zeroizing;
 
@@ -30,6 +32,9 @@ pub enum Format {
     Json,
     /// A header row and RFC 4180 rows.
     Csv,
+    /// As the official `databricks` CLI prints it: aligned columns for the
+    /// listings it has a template for (scopes, secrets), JSON otherwise.
+    Text,
 }
 
 /// Terminal facts the table needs.
@@ -67,7 +72,7 @@ pub fn render(body: &Body, format: Format, style: Style) -> Rendered {
         Body::Rows(rows) => stdout(render_rows(rows, format, style, false)),
         Body::Record(rows) => stdout(render_rows(rows, format, style, true)),
         Body::Document { json, rows } => match format {
-            Format::Json => stdout(json.clone()),
+            Format::Json | Format::Text => stdout(json.clone()),
             _ => stdout(render_rows(rows, format, style, false)),
         },
         Body::Outcome {
@@ -76,7 +81,8 @@ pub fn render(body: &Body, format: Format, style: Style) -> Rendered {
             cells,
             sentence,
         } => match format {
-            Format::Table => Rendered {
+            // The official CLI prints nothing for these in text mode: the sentence is ours.
+            Format::Table | Format::Text => Rendered {
                 stdout: Zeroizing::new(Vec::new()),
                 stderr: Some(sentence.clone()),
             },
@@ -103,6 +109,10 @@ fn render_rows(rows: &Rows, format: Format, style: Style, one: bool) -> Vec<u8> 
             _ => rows.json.clone(),
         },
         Format::Csv => render_csv(&rows.headers, rows.cells.iter().cloned()),
+        Format::Text => match (&rows.text, one) {
+            (Some((headers, cells)), false) => render_text(headers, cells),
+            _ => render_rows(rows, Format::Json, style, one),
+        },
     }
 }
 

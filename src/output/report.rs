@@ -180,6 +180,9 @@ pub struct SecretOutput {
     /// Fields before the value, in order (e.g. scope and key).
     pub fields: Vec<(&'static str, serde_json::Value)>,
     pub value: SecretBox<Vec<u8>>,
+    /// JSON (and text) as the official CLI's `get-secret` prints it: the
+    /// fields, then `"value"` always base64.
+    pub official: bool,
 }
 
 impl SecretOutput {
@@ -191,7 +194,14 @@ impl SecretOutput {
         let text = std::str::from_utf8(bytes).ok();
         let encoded = || Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(bytes));
         match format {
-            Format::Table => {
+            Format::Json | Format::Text if self.official => {
+                let b64 = encoded();
+                Zeroizing::new(render_json(&Ordered {
+                    fields: &self.fields,
+                    last: ("value", b64.as_str()),
+                }))
+            }
+            Format::Table | Format::Text => {
                 let mut out = Zeroizing::new(Vec::with_capacity(bytes.len() + 1));
                 out.extend_from_slice(bytes);
                 if terminal {
@@ -271,6 +281,7 @@ mod tests {
         SecretOutput {
             fields: vec![("scope", "s".into()), ("key", "k".into())],
             value: SecretBox::new(Box::new(bytes.to_vec())),
+            official: false,
         }
     }
 

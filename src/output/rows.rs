@@ -17,6 +17,13 @@ pub trait Row: Serialize {
     fn display_cells(&self) -> Vec<String> {
         self.cells()
     }
+    /// The official CLI's text columns for this listing, when it has a
+    /// template for it (`-o text`); `None`: it prints JSON.
+    const TEXT_HEADERS: Option<&'static [&'static str]> = None;
+    /// The cells of those columns.
+    fn text_cells(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Rows for every format: CSV header and cells, table header and cells, and
@@ -31,6 +38,8 @@ pub struct Rows {
     pub json: Vec<u8>,
     /// The first row as one JSON object (for a single record).
     pub json_first: Option<Vec<u8>>,
+    /// The official CLI's text columns and cells (`-o text`), when it has them.
+    pub text: Option<(Vec<String>, Vec<Vec<String>>)>,
     /// Said on stderr instead of an empty table (e.g. "Scope 's' has no secrets.").
     pub empty: String,
 }
@@ -45,6 +54,12 @@ impl Rows {
             display_cells: rows.iter().map(Row::display_cells).collect(),
             json: render_json(rows),
             json_first: rows.first().map(render_json),
+            text: R::TEXT_HEADERS.map(|h| {
+                (
+                    h.iter().map(|s| s.to_string()).collect(),
+                    rows.iter().map(Row::text_cells).collect(),
+                )
+            }),
             empty: empty.into(),
         }
     }
@@ -65,6 +80,7 @@ impl Rows {
             display_cells,
             json: render_json(rows),
             json_first: rows.first().map(render_json),
+            text: None,
             empty: String::new(),
         }
     }

@@ -12,6 +12,7 @@ mod errors;
 mod fast;
 mod first_hour;
 mod hostile;
+mod official;
 mod resilience;
 mod roles;
 mod scopes;

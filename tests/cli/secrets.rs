@@ -292,11 +292,20 @@ fn get_prints_exact_bytes_and_json_and_csv() {
         "no newline when stdout is not a terminal"
     );
     assert_eq!(out.stderr, "");
-    let out = bed.run(&["get-secret", "s", "K", "-o", "json"]);
+    let out = bed.run(&["get", "s", "K", "-o", "json"]);
     assert_eq!(
         out.json(),
         json!({"scope": "s", "key": "K", "value": "héllo, \"world\""})
     );
+    // The official CLI's name gives the official CLI's shape: base64, always.
+    for format in ["json", "text"] {
+        let out = bed.run(&["get-secret", "s", "K", "-o", format]);
+        out.success()
+            .stdout_is("{\n  \"key\": \"K\",\n  \"value\": \"aMOpbGxvLCAid29ybGQi\"\n}\n");
+    }
+    bed.run(&["get-secret", "s", "k"])
+        .success()
+        .stdout_is("héllo, \"world\"");
     bed.run(&["get", "s", "k", "-o", "csv"])
         .success()
         .stdout_is("scope,key,value\ns,k,\"héllo, \"\"world\"\"\"\n");

@@ -262,6 +262,7 @@ pub fn read_value(ctx: &Context, args: &UcPutArgs) -> Result<SecretValue, Failur
         &ctx.io,
         input::ValueSource {
             value: args.value.as_ref(),
+            bytes_value: None,
             value_file: args.value_file.as_deref(),
             label: args.name.clone(),
             check: input::uc_value,
@@ -386,6 +387,7 @@ pub async fn get(ctx: &Context, args: UcNameArg) -> Result<Report, Failure> {
     Ok(Report::new(Body::Secret(SecretOutput {
         fields,
         value: bytes,
+        official: false,
     })))
 }
 
