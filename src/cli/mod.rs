@@ -268,11 +268,11 @@ pub enum Command {
     )]
     Completions(CompletionsArgs),
 
-    /// Print the manual page (roff)
+    /// Print the manual page (roff), or write one per subcommand with --dir
     #[command(
-        after_help = "Example:\n  dbsecrets man > ~/.local/share/man/man1/dbsecrets.1 && man dbsecrets"
+        after_help = "Examples:\n  dbsecrets man --dir ~/.local/share/man/man1 && man dbsecrets-uc-put\n  dbsecrets man > dbsecrets.1"
     )]
-    Man,
+    Man(ManArgs),
 
     /// Run a local emulator of both secrets services on 127.0.0.1, for trying dbsecrets and testing scripts
     #[command(

@@ -9,6 +9,7 @@
 mod acls;
 mod auth;
 mod bulk;
+mod man;
 mod scopes;
 mod secrets;
 mod tools;
@@ -100,7 +101,7 @@ pub fn plan(ctx: &Context, command: Command) -> Result<Job<'_>, Failure> {
         Command::Uc(UcCommand::Grant(a)) => run(uc::grant(ctx, a)),
         Command::Uc(UcCommand::Revoke(a)) => run(uc::revoke(ctx, a)),
         Command::Completions(a) => Job::Done(Box::new(tools::completions(a))),
-        Command::Man => Job::Done(Box::new(tools::man()?)),
+        Command::Man(a) => Job::Done(Box::new(man::man(a)?)),
         Command::Emulator(a) => Job::Done(Box::new(tools::emulator(a)?)),
     })
 }

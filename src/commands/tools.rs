@@ -1,5 +1,5 @@
 //! Commands that need neither a workspace nor the async runtime: the shell
-//! completion script, the manual page, and the local emulator.
+//! completion script and the local emulator (`man` is in `man.rs`).
 
 use clap::CommandFactory;
 
@@ -11,14 +11,6 @@ pub fn completions(args: CompletionsArgs) -> Report {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "dbsecrets", &mut out);
     Report::raw(out)
-}
-
-pub fn man() -> Result<Report, Failure> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut out)
-        .map_err(|e| Failure::other(format!("cannot render the manual page: {e}")))?;
-    Ok(Report::raw(out))
 }
 
 /// Serves until Ctrl-C or SIGTERM (the emulator has its own runtime).
