@@ -7,8 +7,8 @@
 //! Layers, from the model out:
 //! - [`state`]: the model and every rule, ACL enforcement included (no
 //!   HTTP): errors, access, names, the store and its persisted snapshot;
-//! - `principals`: credentials → principals, groups and admins (and the
-//!   `--config` file); `options`: [`EmulatorOptions`];
+//! - `config`: the `--config` file; `principals`: credentials →
+//!   principals, groups and admins; `options`: [`EmulatorOptions`];
 //! - `handlers`: the pipeline every request goes through (body limit, the
 //!   request log, chaos, authentication, routing); `secrets_api`: Secrets
 //!   API requests → state calls, and errors → the server's JSON bodies;
@@ -33,6 +33,7 @@
 
 mod chaos;
 mod cli;
+mod config;
 mod conn;
 mod form;
 mod handlers;
@@ -54,15 +55,15 @@ use std::time::{Duration, Instant};
 
 pub use chaos::{Fault, FaultRequest};
 pub use cli::EmulatorArgs;
+pub use config::{
+    EmulatorConfig, FederationConfig, GroupConfig, OAuthClientConfig, PrincipalConfig,
+    PrincipalKind,
+};
 pub use handlers::MAX_REQUEST_BYTES;
 pub use log::{max_in_window, MAX_RECORDED_BODY_BYTES_TOTAL};
 pub use options::{
     EmulatorOptions, GetMode, DEFAULT_RECORDED_BODY_BYTES, DEFAULT_REQUEST_LOG_CAPACITY,
     DEFAULT_SEED,
-};
-pub use principals::{
-    EmulatorConfig, FederationConfig, GroupConfig, OAuthClientConfig, PrincipalConfig,
-    PrincipalKind,
 };
 pub use recorded::{RecordedAuthorization, RecordedRequest, MAX_RECORDED_TEXT, SECRET_FIELDS};
 pub use server::{run_cli, serve, BackgroundEmulator};

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::principals::{EmulatorConfig, GroupConfig, PrincipalConfig};
+use super::config::{EmulatorConfig, GroupConfig, PrincipalConfig};
 
 /// How `GET /api/2.0/secrets/get` behaves. Real workspaces differ: many return
 /// the value, some refuse a direct call outside a notebook.

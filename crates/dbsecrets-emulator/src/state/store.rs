@@ -2,8 +2,8 @@
 //! operations of the Secrets API on it. Each operation checks names first,
 //! then that the scope exists, then the caller's access, then its own rules.
 //!
-//! Over 400 lines but one thing: eleven short operations over one data
-//! structure, and their tests.
+//! One thing: eleven short operations over one data structure (over 400
+//! lines with their tests).
 
 use std::collections::BTreeMap;
 
