@@ -1,5 +1,6 @@
 //! The `--config` file: principals, groups, admins, tokens, OAuth clients
-//! and federation pairs (resolved by `principals`).
+//! and federation pairs (resolved by `principals`), and the Unity Catalog
+//! catalogs and schemas to declare (see `catalogs`).
 //!
 //! It is TOML (`.toml`) or JSON (`.json`):
 //!
@@ -33,6 +34,15 @@
 //! client_id = "gha-client"
 //! subject_token = "eyJ-the-ci-id-token"
 //! principal = "6f0c3a52-0c0e-4b8e-9f43-2a1d1b7e4a10"
+//!
+//! [[catalogs]]                       # Unity Catalog
+//! name = "main"
+//! owner = "admin@example.com"        # optional: the first admin
+//!
+//! [[schemas]]
+//! catalog = "main"
+//! name = "orders_app"
+//! owner = "alice@example.com"        # optional: the first admin
 //! ```
 //!
 //! Rules: every principal is in `users`; group members may be principals or
@@ -47,6 +57,8 @@ use std::path::Path;
 use anyhow::{bail, Context as _};
 use serde::Deserialize;
 
+use super::catalogs::{CatalogConfig, SchemaConfig};
+
 /// The `--config` file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,6 +71,12 @@ pub struct EmulatorConfig {
     pub oauth_clients: Vec<OAuthClientConfig>,
     #[serde(default)]
     pub oidc_federation: Vec<FederationConfig>,
+    /// Unity Catalog catalogs to declare.
+    #[serde(default)]
+    pub catalogs: Vec<CatalogConfig>,
+    /// Unity Catalog schemas to declare.
+    #[serde(default)]
+    pub schemas: Vec<SchemaConfig>,
 }
 
 /// A user or service principal.
@@ -192,11 +210,38 @@ mod tests {
         "#;
         let c: EmulatorConfig = toml::from_str(toml_text).unwrap();
         assert_eq!(c.principals.len(), 2);
+        assert!(c.catalogs.is_empty() && c.schemas.is_empty());
         assert_eq!(c.principals[1].kind, PrincipalKind::ServicePrincipal);
         assert_eq!(c.oauth_clients[0].client_id, "c");
         assert!(toml::from_str::<EmulatorConfig>("[[principals]]\nname='a'\nadmn=true").is_err());
         let j: EmulatorConfig =
             serde_json::from_str(r#"{"principals": [{"name": "a", "tokens": ["t"]}]}"#).unwrap();
         assert_eq!(j.principals[0].tokens, ["t"]);
+    }
+
+    #[test]
+    fn catalogs_and_schemas() {
+        let text = r#"
+            [[catalogs]]
+            name = "main"
+            owner = "carol"
+            [[schemas]]
+            catalog = "main"
+            name = "app"
+        "#;
+        let c: EmulatorConfig = toml::from_str(text).unwrap();
+        assert_eq!(c.catalogs[0].owner.as_deref(), Some("carol"));
+        assert_eq!(
+            (c.schemas[0].catalog.as_str(), c.schemas[0].owner.as_deref()),
+            ("main", None)
+        );
+        assert!(
+            toml::from_str::<EmulatorConfig>("[[schemas]]\nname='a'").is_err(),
+            "catalog missing"
+        );
+        let j: EmulatorConfig =
+            serde_json::from_str(r#"{"schemas": [{"catalog": "m", "name": "s", "owner": "o"}]}"#)
+                .unwrap();
+        assert_eq!(j.schemas[0].owner.as_deref(), Some("o"));
     }
 }
