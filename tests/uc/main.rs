@@ -12,4 +12,5 @@ mod commands;
 mod errors;
 mod grants;
 mod odd;
+mod process;
 mod support;
