@@ -117,9 +117,11 @@ impl Emulator {
         }
     }
 
-    /// Builds an emulator, loading `state_file` when it exists. Fails on an
-    /// inconsistent credential setup, a `fail_rate` outside 0..=1, or a state
-    /// file that cannot be read or is corrupt (never replaced silently).
+    /// Builds an emulator, loading `state_file` when it exists, then adding
+    /// the declared Unity Catalog catalogs and schemas. Fails on an
+    /// inconsistent credential setup, a `fail_rate` outside 0..=1, a state
+    /// file that cannot be read or is corrupt (never replaced silently), or
+    /// an invalid catalog or schema name.
     pub fn try_new(opts: EmulatorOptions) -> anyhow::Result<Self> {
         if !(0.0..=1.0).contains(&opts.fail_rate) {
             anyhow::bail!(

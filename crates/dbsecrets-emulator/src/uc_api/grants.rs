@@ -6,24 +6,26 @@ use axum::body::Bytes;
 use axum::http::Method;
 use serde_json::{Map, Value};
 
-use super::{object, page_json, string, Grants, Query};
+use super::{object, page_json, string, Grants, GrantsTarget, Query};
 use crate::secrets_api::malformed;
 use crate::state::uc::{Change, Page, PageRequest};
 use crate::state::{Caller, ServiceError};
 use crate::Emulator;
 
 /// The permissions endpoints.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn grants(
     emulator: &Emulator,
     caller: &Caller,
     method: &Method,
-    endpoint: Grants,
-    kind: &str,
-    full_name: &str,
+    target: &GrantsTarget,
     query: &Query,
     body: &Bytes,
 ) -> Result<Value, ServiceError> {
+    let (endpoint, kind, full_name) = (
+        target.endpoint,
+        target.kind.as_str(),
+        target.full_name.as_str(),
+    );
     if method == Method::PATCH {
         let (changes, omit) = changes(body)?;
         let after = emulator.change(|store| {

@@ -47,7 +47,14 @@ enum Route {
     /// `/secrets/{full_name}`
     Secret(String),
     /// `/{endpoint}/{securable_type}/{full_name}`
-    Grants(Grants, String, String),
+    Grants(GrantsTarget),
+}
+
+/// A permissions endpoint and the securable its path names (decoded).
+pub(crate) struct GrantsTarget {
+    pub(crate) endpoint: Grants,
+    pub(crate) kind: String,
+    pub(crate) full_name: String,
 }
 
 /// The route and the methods it answers, or 404 `ENDPOINT_NOT_FOUND`.
@@ -76,7 +83,11 @@ fn route(method: &Method, path: &str) -> Result<(Route, &'static [Method]), Serv
             } else {
                 GET
             };
-            let route = Route::Grants(endpoint, decode_segment(kind)?, decode_segment(name)?);
+            let route = Route::Grants(GrantsTarget {
+                endpoint,
+                kind: decode_segment(kind)?,
+                full_name: decode_segment(name)?,
+            });
             Ok((route, methods))
         }
         _ => Err(not_found()),
@@ -137,9 +148,7 @@ pub(super) fn answer(
     let result = Query::from_uri(uri).and_then(|query| match route {
         Route::Secrets => secrets::secrets(emulator, caller, method, &query, body),
         Route::Secret(name) => secrets::secret(emulator, caller, method, &name, &query, body),
-        Route::Grants(endpoint, kind, name) => grants::grants(
-            emulator, caller, method, endpoint, &kind, &name, &query, body,
-        ),
+        Route::Grants(target) => grants::grants(emulator, caller, method, &target, &query, body),
     });
     error_or_json(result, uri.path())
 }
@@ -269,7 +278,14 @@ mod tests {
         )
         .unwrap()
         {
-            (Route::Grants(Grants::EffectiveAssignments, kind, name), methods) => {
+            (
+                Route::Grants(GrantsTarget {
+                    endpoint: Grants::EffectiveAssignments,
+                    kind,
+                    full_name: name,
+                }),
+                methods,
+            ) => {
                 assert_eq!(
                     (kind.as_str(), name.as_str(), methods),
                     ("SECRET", "m.s.k", &[Method::GET][..])
