@@ -658,3 +658,69 @@ fn names_with_dash_at_plus_and_non_ascii_are_percent_encoded_in_the_path() {
         );
     }
 }
+
+#[test]
+fn an_empty_comment_means_none_and_an_overlong_one_is_refused_before_sending() {
+    let bed = bed();
+    // Create: an empty comment is left out (the service refuses "").
+    bed.uc(&["uc", "put", "main.app.k", "--value", "v", "--comment", ""])
+        .success();
+    assert_eq!(
+        only_body(&bed),
+        json!({"catalog_name": "main", "schema_name": "app", "name": "k", "value": marker(&bed, "v")})
+    );
+    bed.uc(&["uc", "update", "main.app.k", "--comment", "c1"])
+        .success();
+    bed.clear();
+    // Update: '' clears it (the mask names comment, the body leaves it out).
+    let out = bed.uc(&["uc", "update", "main.app.k", "--comment", ""]);
+    out.success();
+    assert_eq!(out.stderr, "Updated secret 'main.app.k' (comment).\n");
+    let requests = bed.requests();
+    assert_eq!(
+        sent(&bed),
+        [format!("PATCH {UC}/main.app.k?update_mask=comment")]
+    );
+    assert_eq!(requests[0].body, Some(json!({})));
+    assert_eq!(show(&bed, "main.app.k")["comment"], json!(null));
+    // put on an existing secret: the same, beside the value.
+    bed.uc(&["uc", "update", "main.app.k", "--comment", "c2"])
+        .success();
+    bed.clear();
+    bed.uc(&["uc", "put", "main.app.k", "--value", "v2", "--comment", ""])
+        .success();
+    let requests = bed.requests();
+    assert_eq!(
+        sent(&bed)[1],
+        format!("PATCH {UC}/main.app.k?update_mask=value%2Ccomment")
+    );
+    assert_eq!(requests[1].body, Some(json!({"value": marker(&bed, "v2")})));
+    assert_eq!(show(&bed, "main.app.k")["comment"], json!(null));
+    // Longer than 65,536 characters: refused, nothing sent.
+    let long = "c".repeat(65_537);
+    for args in [
+        vec!["uc", "update", "main.app.k", "--comment", &long],
+        vec![
+            "uc",
+            "put",
+            "main.app.k",
+            "--value",
+            "v3",
+            "--comment",
+            &long,
+        ],
+    ] {
+        let out = bed.uc(&args);
+        out.fails(2);
+        assert_eq!(
+            out.stderr,
+            "error: the comment is 65537 characters long; Unity Catalog accepts at most 65536\n"
+        );
+    }
+    assert!(sent(&bed).is_empty());
+    // 65,536 characters, counted as characters (one argument must stay under 128 KiB).
+    let longest = format!("{}{}", "é".repeat(60_000), "c".repeat(5_536));
+    bed.uc(&["uc", "update", "main.app.k", "--comment", &longest])
+        .success();
+    assert_eq!(show(&bed, "main.app.k")["comment"], json!(longest));
+}
