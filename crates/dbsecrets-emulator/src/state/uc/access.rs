@@ -2,7 +2,11 @@
 //! ("emulator permission model"), exactly. [`authorize`] is the single place
 //! where it is enforced.
 //!
-//! A metastore admin may do everything. Anyone else first needs the use of
+//! A metastore admin (a workspace admin of the emulator) may do everything,
+//! reading values and changing every field included: the proposal's "P is
+//! metastore admin" is read as a bypass, where the SDK's docstrings would
+//! let an admin who is not the owner change only `owner`. Anyone else first
+//! needs the use of
 //! the parents: USE_CATALOG on the catalog (or owning it) and, below a
 //! schema, USE_SCHEMA on the schema (or owning the schema or the catalog).
 //! Then, on secret S in schema C.H:
