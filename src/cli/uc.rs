@@ -119,7 +119,7 @@ pub struct UcPutArgs {
     /// Read the value from a file (UTF-8 text, kept byte for byte)
     #[arg(long, value_name = "PATH")]
     pub value_file: Option<PathBuf>,
-    /// A comment: what the secret is for, who to ask
+    /// A comment: what the secret is for, who to ask ('' for none; up to 65,536 characters)
     #[arg(long, value_name = "TEXT")]
     pub comment: Option<String>,
     /// When it should be rotated: a date (2027-01-01), RFC 3339, or a duration from now (90d)
@@ -137,7 +137,7 @@ pub struct UcPutArgs {
 pub struct UcUpdateArgs {
     /// The secret: CATALOG.SCHEMA.NAME
     pub name: String,
-    /// A new comment
+    /// A new comment ('' removes it; up to 65,536 characters)
     #[arg(long, value_name = "TEXT")]
     pub comment: Option<String>,
     /// A new expiry: a date (2027-01-01), RFC 3339, or a duration from now (90d)

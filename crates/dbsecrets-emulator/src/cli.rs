@@ -4,17 +4,20 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
+use super::catalogs::parse_uc_schema;
 use super::principals::{split_pair_principal, split_principal};
 use super::{run_cli, EmulatorOptions, GetMode, PrincipalConfig, DEFAULT_SEED};
 
-/// Run a local emulator of the Databricks Secrets API.
+/// Run a local emulator of the Databricks Secrets API and of Unity Catalog secrets.
 ///
 /// Prints the server's URL on the first line of stdout once it is ready, then
 /// serves until Ctrl-C or SIGTERM. With no credentials configured, every token
 /// is accepted as the --principal, a workspace admin. With --token, --basic,
 /// --oauth-client, --oidc-federation or credentials in --config, only those are
-/// accepted (401 otherwise) and secret-scope ACLs are enforced (403
-/// PERMISSION_DENIED). Data lives in memory unless --state names a file.
+/// accepted (401 otherwise) and secret-scope ACLs and Unity Catalog privileges
+/// are enforced (403 PERMISSION_DENIED); workspace admins are metastore admins.
+/// Unity Catalog secrets live in schemas declared with --uc-schema or in
+/// --config. Data lives in memory unless --state names a file.
 #[derive(Clone, clap::Args)]
 pub struct EmulatorArgs {
     /// Port to listen on at 127.0.0.1 (0 picks a free port)
@@ -97,6 +100,16 @@ pub struct EmulatorArgs {
     /// Retry-After seconds sent with --fail-rate and --throttle-rps answers
     #[arg(long, value_name = "SECONDS", default_value_t = 1)]
     pub retry_after: u64,
+
+    /// Declare a Unity Catalog schema (and its catalog) to keep secrets in,
+    /// owned by the first admin (repeatable)
+    #[arg(long = "uc-schema", value_name = "CATALOG.SCHEMA", value_parser = check_uc_schema)]
+    pub uc_schemas: Vec<String>,
+
+    /// Most items per page of Unity Catalog listings (secrets, grants), to try
+    /// paging with a few
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub uc_page_size: Option<u64>,
 }
 
 /// Tokens and secrets stay out of `{:?}`.
@@ -131,6 +144,10 @@ fn parse_triple(s: &str) -> Result<(String, String, String), String> {
         .ok_or_else(|| "expected ID:SECRET=PRINCIPAL".to_string())
 }
 
+fn check_uc_schema(s: &str) -> Result<String, String> {
+    parse_uc_schema(s).map(|_| s.to_string())
+}
+
 fn parse_rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
@@ -157,6 +174,8 @@ impl EmulatorArgs {
             seed: self.seed,
             throttle_rps: self.throttle_rps,
             retry_after_secs: self.retry_after,
+            uc_schemas: self.uc_schemas.clone(),
+            uc_page_size: self.uc_page_size.map(|n| n as usize),
             ..EmulatorOptions::default()
         };
         opts.principals
@@ -243,6 +262,7 @@ mod tests {
             (o.throttle_rps, o.retry_after_secs, o.state_file),
             (None, 1, None)
         );
+        assert!(o.uc_schemas.is_empty() && o.uc_page_size.is_none());
     }
 
     #[test]
@@ -284,6 +304,12 @@ mod tests {
             "4",
             "--retry-after",
             "0",
+            "--uc-schema",
+            "main.app",
+            "--uc-schema",
+            "Other.S",
+            "--uc-page-size",
+            "2",
         ];
         let a = Cli::try_parse_from(argv).unwrap().args;
         assert_eq!(
@@ -316,6 +342,8 @@ mod tests {
         );
         assert_eq!((o.throttle_rps, o.retry_after_secs), (Some(4), 0));
         assert_eq!(o.state_file, Some(PathBuf::from("/tmp/s.json")));
+        assert_eq!(o.uc_schemas, ["main.app", "Other.S"]);
+        assert_eq!(o.uc_page_size, Some(2));
 
         for bad in [
             &["x", "--get-mode", "never"][..],
@@ -324,6 +352,10 @@ mod tests {
             &["x", "--throttle-rps", "0"],
             &["x", "--oauth-client", "id=p"],
             &["x", "--basic", "nopassword"],
+            &["x", "--uc-schema", "main"],
+            &["x", "--uc-schema", "main.a.b"],
+            &["x", "--uc-page-size", "0"],
+            &["x", "--uc-page-size", "1001"],
         ] {
             assert!(Cli::try_parse_from(bad).is_err(), "{bad:?}");
         }

@@ -23,7 +23,7 @@ use super::chaos::{Fault, FaultRequest, Verdict, THROTTLED_MESSAGE, UNAVAILABLE_
 use super::conn::Connection;
 use super::secrets_api::{self, endpoint_not_found, error_response, malformed};
 use super::state::{Caller, ErrorCode, ServiceError};
-use super::{oauth, Emulator, RecordedRequest};
+use super::{oauth, uc_api, Emulator, RecordedRequest};
 
 /// The largest request body the emulator reads: far above the largest legal
 /// request (a 128 KB value, base64-encoded or JSON-escaped), so only abuse
@@ -238,7 +238,8 @@ fn chaos_refusal(emulator: &Emulator, path: &str) -> Option<Response> {
     Some(response)
 }
 
-/// The routing table: the OAuth endpoints, else the Secrets API. Returns
+/// The routing table: the OAuth endpoints, Unity Catalog, else the Secrets
+/// API 2.0. Returns
 /// the response and who made the request (for a token request, the
 /// principal a token was issued for).
 fn route(
@@ -259,6 +260,9 @@ fn route(
         _ => {
             let response = match (bytes, caller) {
                 (_, Err(e)) => error_response(&e, path),
+                (Some(bytes), Ok(caller)) if path.starts_with(uc_api::PREFIX) => {
+                    uc_api::answer(emulator, &caller, method, &parts.uri, bytes)
+                }
                 (Some(bytes), Ok(caller)) => {
                     secrets_api::answer(emulator, &caller, method, &parts.uri, bytes)
                 }

@@ -1,17 +1,21 @@
 //! A faithful, stateful emulator of the Databricks Secrets API 2.0 (see
-//! `shared/spec/secrets-api.md`) and of the workspace's OAuth endpoints
+//! `shared/spec/secrets-api.md`), of Unity Catalog secrets and their grants
+//! (`shared/spec/uc-secrets.md`) and of the workspace's OAuth endpoints
 //! (`shared/spec/auth.md`), used by tests and by `dbsecrets emulator` so the
 //! CLI and scripts can be tried without a workspace. It is an independent
 //! implementation of that contract: it never depends on the client crate.
 //!
 //! Layers, from the model out:
-//! - [`state`]: the model and every rule, ACL enforcement included (no
-//!   HTTP): errors, access, names, the store and its persisted snapshot;
-//! - `principals`: credentials → principals, groups and admins (and the
-//!   `--config` file); `options`: [`EmulatorOptions`];
+//! - [`state`]: the model and every rule, ACL and privilege enforcement
+//!   included (no HTTP): errors, access, names, the store and its persisted
+//!   snapshot; [`state::uc`], the Unity Catalog metastore;
+//! - `config`: the `--config` file; `principals`: credentials →
+//!   principals, groups and admins; `catalogs`: the declared Unity Catalog
+//!   catalogs and schemas; `options`: [`EmulatorOptions`];
 //! - `handlers`: the pipeline every request goes through (body limit, the
 //!   request log, chaos, authentication, routing); `secrets_api`: Secrets
 //!   API requests → state calls, and errors → the server's JSON bodies;
+//!   `uc_api`: the same for Unity Catalog (`/api/2.1/unity-catalog/…`);
 //!   `oauth` (with `form`): the discovery document and token endpoint;
 //! - `chaos`: latency, per-path delays, seeded 503s, throttling, queued
 //!   [`Fault`]s and the fault plan; `conn` lets a fault cut a connection;
@@ -31,8 +35,10 @@
 //! status. A change is saved to the `--state` file before it is answered,
 //! and undone if it cannot be saved.
 
+mod catalogs;
 mod chaos;
 mod cli;
+mod config;
 mod conn;
 mod form;
 mod handlers;
@@ -46,23 +52,25 @@ mod redact;
 mod secrets_api;
 mod server;
 pub mod state;
+mod uc_api;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+pub use catalogs::{CatalogConfig, SchemaConfig};
 pub use chaos::{Fault, FaultRequest};
 pub use cli::EmulatorArgs;
+pub use config::{
+    EmulatorConfig, FederationConfig, GroupConfig, OAuthClientConfig, PrincipalConfig,
+    PrincipalKind,
+};
 pub use handlers::MAX_REQUEST_BYTES;
 pub use log::{max_in_window, MAX_RECORDED_BODY_BYTES_TOTAL};
 pub use options::{
     EmulatorOptions, GetMode, DEFAULT_RECORDED_BODY_BYTES, DEFAULT_REQUEST_LOG_CAPACITY,
     DEFAULT_SEED,
-};
-pub use principals::{
-    EmulatorConfig, FederationConfig, GroupConfig, OAuthClientConfig, PrincipalConfig,
-    PrincipalKind,
 };
 pub use recorded::{RecordedAuthorization, RecordedRequest, MAX_RECORDED_TEXT, SECRET_FIELDS};
 pub use server::{run_cli, serve, BackgroundEmulator};
@@ -109,9 +117,11 @@ impl Emulator {
         }
     }
 
-    /// Builds an emulator, loading `state_file` when it exists. Fails on an
-    /// inconsistent credential setup, a `fail_rate` outside 0..=1, or a state
-    /// file that cannot be read or is corrupt (never replaced silently).
+    /// Builds an emulator, loading `state_file` when it exists, then adding
+    /// the declared Unity Catalog catalogs and schemas. Fails on an
+    /// inconsistent credential setup, a `fail_rate` outside 0..=1, a state
+    /// file that cannot be read or is corrupt (never replaced silently), or
+    /// an invalid catalog or schema name.
     pub fn try_new(opts: EmulatorOptions) -> anyhow::Result<Self> {
         if !(0.0..=1.0).contains(&opts.fail_rate) {
             anyhow::bail!(
@@ -120,10 +130,20 @@ impl Emulator {
             );
         }
         let directory = principals::Directory::new(&opts)?;
-        let store = match &opts.state_file {
+        let mut store = match &opts.state_file {
             Some(path) => persist::load(path, opts.max_scopes)?,
             None => state::Store::new(opts.max_scopes),
         };
+        let uc = store.uc_mut();
+        uc.set_max_page(opts.uc_page_size.unwrap_or(usize::MAX));
+        let first_admin = opts.first_admin(directory.is_open());
+        catalogs::declare(
+            uc,
+            &opts.catalogs,
+            &opts.schemas,
+            &opts.uc_schemas,
+            &first_admin,
+        )?;
         let chaos = chaos::Chaos::new(
             Duration::from_millis(opts.latency_ms),
             opts.fail_rate,
@@ -199,6 +219,12 @@ impl Emulator {
     /// The stored bytes of a secret (case-insensitive names), bypassing HTTP.
     pub fn secret_bytes(&self, scope: &str, key: &str) -> Option<Vec<u8>> {
         self.store().secret_bytes(scope, key)
+    }
+
+    /// The stored value of Unity Catalog secret `full_name`
+    /// (`catalog.schema.name`, any case), bypassing HTTP and access.
+    pub fn uc_secret_value(&self, full_name: &str) -> Option<String> {
+        self.store().uc().secret_value(full_name)
     }
 
     pub fn set_get_mode(&self, mode: GetMode) {

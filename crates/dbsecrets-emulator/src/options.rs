@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::principals::{EmulatorConfig, GroupConfig, PrincipalConfig};
+use super::catalogs::{CatalogConfig, SchemaConfig};
+use super::config::{EmulatorConfig, GroupConfig, PrincipalConfig};
 
 /// How `GET /api/2.0/secrets/get` behaves. Real workspaces differ: many return
 /// the value, some refuse a direct call outside a notebook.
@@ -65,6 +66,16 @@ pub struct EmulatorOptions {
     /// The most bytes of a body the request log keeps; a longer one is cut
     /// and marked [`crate::RecordedRequest::body_truncated`].
     pub recorded_body_bytes: usize,
+    /// Unity Catalog schemas to declare, `CATALOG.SCHEMA` (`--uc-schema`),
+    /// their catalogs too; both owned by [`EmulatorOptions::first_admin`].
+    pub uc_schemas: Vec<String>,
+    /// Unity Catalog catalogs to declare (the config's `[[catalogs]]`).
+    pub catalogs: Vec<CatalogConfig>,
+    /// Unity Catalog schemas to declare (the config's `[[schemas]]`).
+    pub schemas: Vec<SchemaConfig>,
+    /// The most items a page of a Unity Catalog listing holds (secrets,
+    /// grants), so that paging can be tried with a few; `None`: 1000.
+    pub uc_page_size: Option<usize>,
 }
 
 impl Default for EmulatorOptions {
@@ -89,6 +100,10 @@ impl Default for EmulatorOptions {
             retry_after_secs: 1,
             request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
             recorded_body_bytes: DEFAULT_RECORDED_BODY_BYTES,
+            uc_schemas: Vec::new(),
+            catalogs: Vec::new(),
+            schemas: Vec::new(),
+            uc_page_size: None,
         }
     }
 }
@@ -126,16 +141,22 @@ impl std::fmt::Debug for EmulatorOptions {
             .field("retry_after_secs", &self.retry_after_secs)
             .field("request_log_capacity", &self.request_log_capacity)
             .field("recorded_body_bytes", &self.recorded_body_bytes)
+            .field("uc_schemas", &self.uc_schemas)
+            .field("catalogs", &self.catalogs)
+            .field("schemas", &self.schemas)
+            .field("uc_page_size", &self.uc_page_size)
             .finish()
     }
 }
 
 impl EmulatorOptions {
-    /// Adds a config file's principals, groups, OAuth clients and federation
-    /// pairs to these options.
+    /// Adds a config file's principals, groups, OAuth clients, federation
+    /// pairs, catalogs and schemas to these options.
     pub fn add_config(&mut self, config: EmulatorConfig) {
         self.principals.extend(config.principals);
         self.groups.extend(config.groups);
+        self.catalogs.extend(config.catalogs);
+        self.schemas.extend(config.schemas);
         self.oauth_clients.extend(
             config
                 .oauth_clients
@@ -148,6 +169,21 @@ impl EmulatorOptions {
                 .into_iter()
                 .map(|c| (c.client_id, c.subject_token, c.principal)),
         );
+    }
+
+    /// Who owns the catalogs and schemas declared without an owner: the
+    /// first `--admin`, else the first principal with `admin = true`, else
+    /// in an `open` workspace the default principal, else the first
+    /// `--token` principal (else the default principal).
+    pub fn first_admin(&self, open: bool) -> String {
+        let configured = self.principals.iter().find(|p| p.admin).map(|p| &p.name);
+        let first_token = self.tokens.first().map(|(_, principal)| principal);
+        let chosen = match (self.admins.first().or(configured), open) {
+            (Some(admin), _) => admin,
+            (None, true) => &self.principal,
+            (None, false) => first_token.unwrap_or(&self.principal),
+        };
+        chosen.clone()
     }
 
     /// [`EmulatorConfig::load`] then [`EmulatorOptions::add_config`].

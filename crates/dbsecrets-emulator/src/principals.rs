@@ -1,177 +1,13 @@
 //! Who may call the emulator: tokens, users and service principals, groups,
 //! workspace admins, OAuth clients and workload-identity federation pairs,
-//! from flags and from the `--config` file.
-//!
-//! The config file is TOML (`.toml`) or JSON (`.json`):
-//!
-//! ```toml
-//! [[principals]]
-//! name = "admin@example.com"
-//! tokens = ["admin-token"]
-//! admin = true
-//!
-//! [[principals]]
-//! name = "alice@example.com"
-//! tokens = ["alice-token"]
-//! groups = ["data-engineers"]
-//! password = "alice-password"        # HTTP Basic alice@example.com:alice-password
-//!
-//! [[principals]]
-//! name = "6f0c3a52-0c0e-4b8e-9f43-2a1d1b7e4a10"   # a service principal's application id
-//! kind = "service_principal"
-//! tokens = ["ci-token"]
-//!
-//! [[groups]]
-//! name = "data-engineers"
-//! members = ["bob@example.com", "6f0c3a52-0c0e-4b8e-9f43-2a1d1b7e4a10", "ops"]
-//!
-//! [[oauth_clients]]                  # OAuth M2M: client_credentials grant
-//! client_id = "ci-client"
-//! client_secret = "ci-secret"
-//! principal = "6f0c3a52-0c0e-4b8e-9f43-2a1d1b7e4a10"
-//!
-//! [[oidc_federation]]                # workload identity federation: token exchange
-//! client_id = "gha-client"
-//! subject_token = "eyJ-the-ci-id-token"
-//! principal = "6f0c3a52-0c0e-4b8e-9f43-2a1d1b7e4a10"
-//! ```
-//!
-//! Rules: every principal is in `users`; group members may be principals or
-//! groups (nested groups count); `admin = true`, membership of the `admins`
-//! group and `--admin` all make a workspace admin, as does being the
-//! emulator's `--principal`. Unknown keys are errors. Without any token,
-//! password, OAuth client or federation pair the emulator is *open*: every
-//! non-empty Bearer or Basic credential is the `--principal` admin.
-
+//! from flags and from the `--config` file (read by `config`), resolved
+//! once into a `Directory`.
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::path::Path;
 
-use anyhow::{bail, Context as _};
-use serde::Deserialize;
+use anyhow::bail;
 
 use super::state::{Caller, ADMINS_GROUP, USERS_GROUP};
 use super::EmulatorOptions;
-
-/// The `--config` file.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EmulatorConfig {
-    #[serde(default)]
-    pub principals: Vec<PrincipalConfig>,
-    #[serde(default)]
-    pub groups: Vec<GroupConfig>,
-    #[serde(default)]
-    pub oauth_clients: Vec<OAuthClientConfig>,
-    #[serde(default)]
-    pub oidc_federation: Vec<FederationConfig>,
-}
-
-/// A user or service principal.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PrincipalConfig {
-    /// User name (e-mail) or a service principal's application id; what ACLs name.
-    pub name: String,
-    /// Informational only: both kinds behave the same.
-    #[serde(default)]
-    pub kind: PrincipalKind,
-    /// Bearer tokens (personal access tokens) that authenticate as it.
-    #[serde(default)]
-    pub tokens: Vec<String>,
-    /// A workspace admin may do everything.
-    #[serde(default)]
-    pub admin: bool,
-    /// Groups it belongs to (besides `users`, which holds everyone).
-    #[serde(default)]
-    pub groups: Vec<String>,
-    /// HTTP Basic password (user name = `name`).
-    #[serde(default)]
-    pub password: Option<String>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PrincipalKind {
-    #[default]
-    User,
-    ServicePrincipal,
-}
-
-/// A group and its members (principals or other groups).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GroupConfig {
-    pub name: String,
-    #[serde(default)]
-    pub members: Vec<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OAuthClientConfig {
-    pub client_id: String,
-    pub client_secret: String,
-    pub principal: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FederationConfig {
-    pub client_id: String,
-    pub subject_token: String,
-    pub principal: String,
-}
-
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
-impl EmulatorConfig {
-    /// Reads a TOML (`.toml`) or JSON (`.json`) config file.
-    pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("could not read the emulator config {}", path.display()))?;
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        // The parsers' own messages can quote the offending line, which may hold a
-        // token or password: say where and what kind of problem, never the text.
-        let parsed = match ext.as_deref() {
-            Some("toml") => toml::from_str(&text).map_err(|e| {
-                let at = e.span().map(|span| line_col(&text, span.start));
-                let what = e.message().lines().next().unwrap_or("invalid TOML");
-                let what = if what.contains('"') {
-                    "invalid value"
-                } else {
-                    what
-                };
-                match at {
-                    Some((line, col)) => anyhow::anyhow!("{what} at line {line}, column {col}"),
-                    None => anyhow::anyhow!("{what}"),
-                }
-            }),
-            Some("json") => serde_json::from_str(&text).map_err(|e| {
-                use serde_json::error::Category;
-                let what = match e.classify() {
-                    Category::Syntax | Category::Io => "invalid JSON",
-                    Category::Eof => "the JSON is truncated",
-                    Category::Data => "a field is unknown, missing or of the wrong type",
-                };
-                anyhow::anyhow!("{what} at line {}, column {}", e.line(), e.column())
-            }),
-            _ => bail!(
-                "the emulator config {} must end in .toml or .json",
-                path.display()
-            ),
-        };
-        parsed.with_context(|| format!("invalid emulator config {}", path.display()))
-    }
-}
 
 /// Splits `LEFT=PRINCIPAL` at the last `=` (a token may end in `=` padding;
 /// a principal never contains one).
@@ -347,6 +183,7 @@ impl Directory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{GroupConfig, PrincipalConfig};
 
     fn dir(opts: EmulatorOptions) -> Directory {
         Directory::new(&opts).unwrap()
@@ -415,33 +252,5 @@ mod tests {
         );
         assert_eq!(split_pair_principal("id=sp"), None);
         assert_eq!(split_pair_principal(":s=sp"), None);
-    }
-
-    #[test]
-    fn config_files_parse_strictly() {
-        let toml_text = r#"
-            [[principals]]
-            name = "admin@example.com"
-            tokens = ["admin-token"]
-            admin = true
-            [[principals]]
-            name = "sp"
-            kind = "service_principal"
-            [[groups]]
-            name = "g"
-            members = ["sp"]
-            [[oauth_clients]]
-            client_id = "c"
-            client_secret = "s"
-            principal = "sp"
-        "#;
-        let c: EmulatorConfig = toml::from_str(toml_text).unwrap();
-        assert_eq!(c.principals.len(), 2);
-        assert_eq!(c.principals[1].kind, PrincipalKind::ServicePrincipal);
-        assert_eq!(c.oauth_clients[0].client_id, "c");
-        assert!(toml::from_str::<EmulatorConfig>("[[principals]]\nname='a'\nadmn=true").is_err());
-        let j: EmulatorConfig =
-            serde_json::from_str(r#"{"principals": [{"name": "a", "tokens": ["t"]}]}"#).unwrap();
-        assert_eq!(j.principals[0].tokens, ["t"]);
     }
 }

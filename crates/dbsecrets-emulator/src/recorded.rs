@@ -31,7 +31,8 @@ pub const MAX_RECORDED_TEXT: usize = 2048;
 ///   authenticated as;
 /// - in the body (JSON at any depth, or a form) and the query, the value of
 ///   every field named in [`SECRET_FIELDS`] (`string_value`, `bytes_value`,
-///   `value`, `client_secret`, `subject_token`, `password`, `token`) is
+///   `value`, `effective_value`, `client_secret`, `subject_token`,
+///   `password`, `token`) is
 ///   replaced by a marker, `<redacted:LEN:FINGERPRINT>` (its length in bytes
 ///   and a keyed 128-bit fingerprint; a form value's decoded bytes, a JSON
 ///   string's bytes, another JSON value's text). The marker of a candidate
@@ -59,6 +60,11 @@ pub struct RecordedRequest {
     pub principal: Option<String>,
     pub content_type: Option<String>,
     pub user_agent: Option<String>,
+    /// `X-Databricks-Workspace-Id`, which routes a call on a unified host;
+    /// accepted and otherwise ignored.
+    pub workspace_id: Option<String>,
+    /// `X-Databricks-Org-Id`, its legacy spelling; accepted and ignored.
+    pub org_id: Option<String>,
     /// The body parsed as JSON, or as a JSON string holding the raw text when
     /// it was not JSON, secret fields redacted; `None` when the body was
     /// empty. A body longer than the log's limit is a JSON string holding its
@@ -130,6 +136,8 @@ impl RecordedRequest {
             principal: None,
             content_type,
             user_agent: header(header::USER_AGENT),
+            workspace_id: header(header::HeaderName::from_static("x-databricks-workspace-id")),
+            org_id: header(header::HeaderName::from_static("x-databricks-org-id")),
             body,
             body_truncated,
             status: 0,
@@ -295,6 +303,8 @@ impl RecordedRequest {
             principal: None,
             content_type: None,
             user_agent: None,
+            workspace_id: None,
+            org_id: None,
             body: None,
             body_truncated: false,
             status: 0,

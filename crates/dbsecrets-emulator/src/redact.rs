@@ -18,12 +18,14 @@ use serde_json::Value;
 use super::form;
 
 /// Body fields (JSON keys at any depth, or form fields) whose values are
-/// secrets: secret values, OAuth client secrets and subject tokens,
-/// passwords and tokens.
+/// secrets: secret values (a Unity Catalog secret's `effective_value` too,
+/// which a client may send back in an update), OAuth client secrets and
+/// subject tokens, passwords and tokens.
 pub const SECRET_FIELDS: &[&str] = &[
     "string_value",
     "bytes_value",
     "value",
+    "effective_value",
     "client_secret",
     "subject_token",
     "password",

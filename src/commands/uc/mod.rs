@@ -7,7 +7,7 @@ mod when;
 use chrono::Utc;
 use dbsecrets_client::names::UcName;
 use dbsecrets_client::secrets_uc::models::Secret;
-use dbsecrets_client::secrets_uc::{NewSecret, SecretUpdate};
+use dbsecrets_client::secrets_uc::{check_comment, NewSecret, SecretUpdate};
 use dbsecrets_client::{Error, ErrorKind, SecretValue};
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use serde::Serialize;
@@ -211,6 +211,19 @@ fn secret_name(name: &str) -> Result<UcName, Failure> {
     Ok(UcName::secret(name)?)
 }
 
+/// `--comment`: `None` when not given or empty (`''` means "no comment",
+/// which the service cannot store: a create leaves it out, an update clears
+/// it), else the comment, checked before anything is sent.
+fn comment_arg(comment: Option<&str>) -> Result<Option<String>, Failure> {
+    match comment {
+        None | Some("") => Ok(None),
+        Some(c) => {
+            check_comment(c)?;
+            Ok(Some(c.to_string()))
+        }
+    }
+}
+
 pub async fn list(ctx: &Context, args: UcListArgs) -> Result<Report, Failure> {
     let schema = args.schema.as_deref().map(UcName::schema).transpose()?;
     let window = args
@@ -282,6 +295,7 @@ pub async fn put(ctx: &Context, args: UcPutArgs, value: SecretValue) -> Result<R
         .as_deref()
         .map(|t| when::parse_expires(t, Utc::now()))
         .transpose()?;
+    let comment = comment_arg(args.comment.as_deref())?;
     let text = || {
         SecretString::from(
             std::str::from_utf8(value.expose_bytes())
@@ -299,7 +313,7 @@ pub async fn put(ctx: &Context, args: UcPutArgs, value: SecretValue) -> Result<R
             secret,
             NewSecret {
                 value: Some(text()),
-                comment: args.comment.clone(),
+                comment: comment.clone(),
                 expire_time: expires.clone(),
                 owner: args.owner.clone(),
             },
@@ -326,10 +340,11 @@ pub async fn put(ctx: &Context, args: UcPutArgs, value: SecretValue) -> Result<R
         Err(e) if e.is_already_exists() => {
             let update = SecretUpdate {
                 value: Some(text()),
-                comment: args.comment.clone(),
+                comment,
                 expire_time: expires,
                 owner: args.owner.clone(),
                 clear_expire_time: false,
+                clear_comment: args.comment.as_deref() == Some(""),
             };
             let changed = update.mask().join(",");
             client
@@ -415,10 +430,11 @@ pub async fn update(ctx: &Context, args: UcUpdateArgs) -> Result<Report, Failure
         .transpose()?;
     let update = SecretUpdate {
         value: None,
-        comment: args.comment.clone(),
+        comment: comment_arg(args.comment.as_deref())?,
         expire_time: expires.clone(),
         owner: args.owner.clone(),
         clear_expire_time: args.no_expiry,
+        clear_comment: args.comment.as_deref() == Some(""),
     };
     if update.is_empty() {
         return Err(Failure::usage(format!(

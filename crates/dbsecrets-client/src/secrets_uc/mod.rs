@@ -17,6 +17,27 @@ use crate::{Client, Error};
 
 const BASE: &str = "/api/2.1/unity-catalog/secrets";
 
+/// Longest comment the service accepts, in characters (uc-secrets.md §6).
+pub const MAX_COMMENT_CHARS: usize = 65_536;
+
+/// A comment must be 1 to [`MAX_COMMENT_CHARS`] characters: the service
+/// refuses an empty one (to have none, leave it out of a create, or clear
+/// it with [`SecretUpdate::clear_comment`]).
+pub fn check_comment(comment: &str) -> Result<(), Error> {
+    let count = comment.chars().count();
+    if count == 0 {
+        return Err(Error::invalid_input(
+            "the comment is empty: Unity Catalog comments are 1 to 65536 characters",
+        ));
+    }
+    if count > MAX_COMMENT_CHARS {
+        return Err(Error::invalid_input(format!(
+            "the comment is {count} characters long; Unity Catalog accepts at most {MAX_COMMENT_CHARS}"
+        )));
+    }
+    Ok(())
+}
+
 impl Client {
     /// Unity Catalog secrets.
     pub fn secrets_uc(&self) -> SecretsUcApi<'_> {
@@ -44,8 +65,9 @@ pub struct NewSecret {
 }
 
 /// The fields an update may change; each one that is set is sent and named
-/// in `update_mask`. `clear_expire_time` sends `expire_time` in the mask
-/// without a value, which clears it.
+/// in `update_mask`. `clear_expire_time` and `clear_comment` name the field
+/// in the mask without sending a value, which clears it (field-mask
+/// semantics: a named field absent from the body is reset).
 #[derive(Debug, Default)]
 pub struct SecretUpdate {
     /// A new value.
@@ -58,6 +80,7 @@ pub struct SecretUpdate {
     pub owner: Option<String>,
     /// Remove the expiry (`expire_time` in the mask, absent from the body).
     pub clear_expire_time: bool,
+    pub clear_comment: bool,
 }
 
 impl SecretUpdate {
@@ -67,7 +90,7 @@ impl SecretUpdate {
         if self.value.is_some() {
             mask.push("value");
         }
-        if self.comment.is_some() {
+        if self.comment.is_some() || self.clear_comment {
             mask.push("comment");
         }
         if self.expire_time.is_some() || self.clear_expire_time {
@@ -206,6 +229,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn comments_are_1_to_65536_characters() {
+        assert!(check_comment("c").is_ok());
+        assert!(check_comment(&"é".repeat(MAX_COMMENT_CHARS)).is_ok());
+        for bad in [String::new(), "c".repeat(MAX_COMMENT_CHARS + 1)] {
+            let e = check_comment(&bad).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+        }
+    }
+
+    #[test]
     fn update_masks_name_what_is_sent() {
         let u = SecretUpdate {
             value: Some(SecretString::from("v")),
@@ -219,6 +252,11 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(u.mask(), ["expire_time", "owner"]);
+        let u = SecretUpdate {
+            clear_comment: true,
+            ..Default::default()
+        };
+        assert_eq!(u.mask(), ["comment"]);
         assert!(SecretUpdate::default().is_empty());
     }
 }

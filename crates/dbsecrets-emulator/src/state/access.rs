@@ -73,8 +73,9 @@ impl Caller {
         }
     }
 
-    /// Whether an ACL entry for `principal` applies to this caller.
-    fn is(&self, principal: &str) -> bool {
+    /// Whether an ACL entry, a grant or an ownership by `principal` applies
+    /// to this caller (it is the principal, or in that group).
+    pub(crate) fn is(&self, principal: &str) -> bool {
         principal == self.name || self.groups.contains(principal)
     }
 }

@@ -4,7 +4,11 @@
 /// The `error_code` values the emulator answers with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
+    /// With 400, as the Secrets API 2.0 answers an existing scope.
     ResourceAlreadyExists,
+    /// `RESOURCE_ALREADY_EXISTS` with 409, as Unity Catalog answers an
+    /// existing secret.
+    Conflict,
     ResourceDoesNotExist,
     InvalidParameterValue,
     ResourceLimitExceeded,
@@ -25,7 +29,7 @@ impl ErrorCode {
     /// The wire spelling of the code.
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::ResourceAlreadyExists => "RESOURCE_ALREADY_EXISTS",
+            Self::ResourceAlreadyExists | Self::Conflict => "RESOURCE_ALREADY_EXISTS",
             Self::ResourceDoesNotExist => "RESOURCE_DOES_NOT_EXIST",
             Self::InvalidParameterValue => "INVALID_PARAMETER_VALUE",
             Self::ResourceLimitExceeded => "RESOURCE_LIMIT_EXCEEDED",
@@ -48,6 +52,7 @@ impl ErrorCode {
             Self::ResourceDoesNotExist | Self::EndpointNotFound => 404,
             Self::Unauthenticated => 401,
             Self::PermissionDenied => 403,
+            Self::Conflict => 409,
             Self::MethodNotAllowed => 405,
             Self::RequestLimitExceeded => 429,
             Self::RequestTooLarge => 413,

@@ -1,4 +1,5 @@
-//! The Secrets API's data model and rules, free of HTTP.
+//! The data model and rules of the Secrets API 2.0 and of Unity Catalog
+//! secrets, free of HTTP.
 //!
 //! Every operation validates its input and answers either a plain value or an
 //! [`ServiceError`] carrying the error code and message the real server would send,
@@ -8,6 +9,9 @@
 //! - [`access`]: READ/WRITE/MANAGE, who is calling, and who may do what;
 //! - [`names`]: the checks on scope names, keys, principals and values;
 //! - [`store`]: the scopes, secrets and ACLs, and the API's operations;
+//!   it also holds the Unity Catalog metastore;
+//! - [`uc`]: Unity Catalog: catalogs, schemas, secrets, grants, and who
+//!   may do what;
 //! - [`snapshot`]: the persisted form (`--state`).
 
 pub mod access;
@@ -15,6 +19,7 @@ pub mod errors;
 pub mod names;
 pub mod snapshot;
 pub mod store;
+pub mod uc;
 
 pub use access::{Caller, Permission, ADMINS_GROUP, USERS_GROUP};
 pub use errors::{ErrorCode, ServiceError};

@@ -10,15 +10,21 @@ use serde::{Deserialize, Serialize};
 use super::access::Permission;
 use super::names::{decode_value, fold, validate_key, validate_principal, validate_scope_name};
 use super::store::{scope_info, Scope, ScopeBackend, Secret, Store, MAX_SECRETS_PER_SCOPE};
+use super::uc::snapshot::UcSnapshot;
+use super::uc::UnityCatalog;
 
 /// The state file's contents (`--state`): every scope with its secrets
-/// (values in base64), ACLs and timestamps. Versioned so that a later format
-/// can still read it.
+/// (values in base64), ACLs and timestamps, and the Unity Catalog metastore
+/// when it holds anything. Versioned so that a later format can still read
+/// it; a file without `unity_catalog` (as version 1 was first written)
+/// still loads.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
     pub version: u32,
     pub scopes: Vec<ScopeSnapshot>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unity_catalog: Option<UcSnapshot>,
 }
 
 /// One scope in a [`Snapshot`].
@@ -110,6 +116,7 @@ impl Store {
         Snapshot {
             version: SNAPSHOT_VERSION,
             scopes,
+            unity_catalog: (!self.uc.is_empty()).then(|| self.uc.snapshot()),
         }
     }
 
@@ -124,6 +131,10 @@ impl Store {
             ));
         }
         let mut store = Self::new(max_scopes);
+        if let Some(uc) = snapshot.unity_catalog {
+            store.uc =
+                UnityCatalog::from_snapshot(uc).map_err(|e| format!("unity_catalog: {e}"))?;
+        }
         for scope in snapshot.scopes {
             let name = scope.name;
             validate_scope_name(&name).map_err(|e| format!("scope {name:?}: {}", e.message))?;

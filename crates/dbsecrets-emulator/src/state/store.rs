@@ -2,8 +2,8 @@
 //! operations of the Secrets API on it. Each operation checks names first,
 //! then that the scope exists, then the caller's access, then its own rules.
 //!
-//! Over 400 lines but one thing: eleven short operations over one data
-//! structure, and their tests.
+//! One thing: eleven short operations over one data structure (over 400
+//! lines with their tests).
 
 use std::collections::BTreeMap;
 
@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::access::{authorize, Caller, Permission, ScopeAction, USERS_GROUP};
 use super::errors::{ErrorCode, ServiceError};
 use super::names::{fold, validate_key, validate_principal, validate_scope_name};
+use super::uc::UnityCatalog;
 
 /// Most secrets one scope may hold.
 pub const MAX_SECRETS_PER_SCOPE: usize = 1000;
@@ -81,12 +82,14 @@ impl Scope {
     }
 }
 
-/// The whole workspace's secrets: scopes, their secrets and ACLs. `Clone`
-/// so that a change can be undone when it cannot be saved.
+/// The whole workspace's secrets: scopes, their secrets and ACLs, and the
+/// Unity Catalog metastore it is attached to. `Clone` so that a change can
+/// be undone when it cannot be saved.
 #[derive(Clone)]
 pub struct Store {
     pub(super) scopes: BTreeMap<String, Scope>,
     pub(super) max_scopes: usize,
+    pub(super) uc: UnityCatalog,
 }
 
 /// Parses `scope_backend_type` (absent means `DATABRICKS`).
@@ -109,7 +112,17 @@ impl Store {
         Self {
             scopes: BTreeMap::new(),
             max_scopes,
+            uc: UnityCatalog::new(),
         }
+    }
+
+    /// The Unity Catalog metastore.
+    pub fn uc(&self) -> &UnityCatalog {
+        &self.uc
+    }
+
+    pub fn uc_mut(&mut self) -> &mut UnityCatalog {
+        &mut self.uc
     }
 
     fn scope(&self, name: &str) -> Result<&Scope, ServiceError> {

@@ -1,4 +1,5 @@
-//! The emulator's own tests, over HTTP: the wire contract of secrets-api.md,
+//! The emulator's own tests, over HTTP: the wire contract of secrets-api.md
+//! and uc-secrets.md,
 //! ACL enforcement, persistence, chaos and fault plans, and the OAuth endpoints.
 //! (Tests that run the `dbsecrets emulator` process live in the root
 //! package's tests/emulator.)
@@ -11,3 +12,4 @@ mod chaos;
 mod http;
 mod oauth;
 mod persist;
+mod uc;
