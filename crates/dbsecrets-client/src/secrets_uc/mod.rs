@@ -80,6 +80,7 @@ pub struct SecretUpdate {
     pub owner: Option<String>,
     /// Remove the expiry (`expire_time` in the mask, absent from the body).
     pub clear_expire_time: bool,
+    /// Remove the comment (`comment` in the mask, absent from the body).
     pub clear_comment: bool,
 }
 
