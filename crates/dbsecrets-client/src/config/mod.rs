@@ -191,6 +191,9 @@ pub struct Config {
     pub warnings: Vec<String>,
     /// The [`AMBIENT`] environment variables that are set.
     pub ambient: Ambient,
+    /// The home directory [`resolve()`] was given (where Google's gcloud keeps
+    /// its application default credentials).
+    pub home: Option<PathBuf>,
 }
 
 /// Captured [`AMBIENT`] variables; `Debug` shows only their names.
