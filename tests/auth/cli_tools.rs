@@ -212,6 +212,7 @@ fn azure_cli_not_logged_in() {
         .env("DATABRICKS_HOST", bed.url())
         .env("DATABRICKS_AZURE_RESOURCE_ID", RESOURCE_ID)
         .env("ARM_TENANT_ID", "t-1")
+        .env("DATABRICKS_AUTH_TYPE", "azure-cli")
         .args(["list-scopes"]));
     out.fails(4)
         .stderr_has("azure-cli: `az account get-access-token --resource 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d --output json --tenant t-1` gave no token: it failed (exit 1): Please run 'az login' to setup account.")
@@ -231,4 +232,113 @@ fn azure_cli_is_only_for_azure_workspaces() {
         .args(["list-scopes"]));
     out.fails(2).stderr_has("no credentials configured for");
     assert!(tools.calls("az").is_empty());
+}
+
+/// The SDK's rule: a tool method counts only when its tool yields a token.
+/// An installed CLI that gives none is skipped, in every command and in
+/// `auth describe`, which runs it (once, bounded) but shows none of its output.
+#[cfg(unix)]
+#[test]
+fn a_databricks_cli_that_yields_no_token_is_skipped() {
+    let bed = Bed::new();
+    let tools = Tools::new();
+    tools.script(
+        "databricks",
+        "echo 'cli-access-token-6b21 Error: not signed in' >&2\necho 'cli-access-token-6b21'\nexit 1",
+    );
+    let out = run(bed
+        .bare()
+        .env("PATH", tools.path())
+        .env("DATABRICKS_HOST", bed.url())
+        .args(["list-scopes"]));
+    out.fails(2).stderr_has("no credentials configured for");
+    assert_eq!(tools.calls("databricks").len(), 1);
+
+    let out = run(bed
+        .bare()
+        .env("PATH", tools.path())
+        .env("DATABRICKS_HOST", bed.url())
+        .args(["auth", "describe"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let method = table_row(&out.stdout, "auth_method");
+    assert!(
+        method[1].starts_with("error: no credentials configured for"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("databricks-cli   the first"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        table_row(&out.stdout, "method_skipped")[1..],
+        [
+            "databricks-cli",
+            &*format!(
+                "`databricks auth token --host {}` gave no token (exit 1)",
+                bed.url()
+            )
+        ]
+    );
+    assert_eq!(tools.calls("databricks").len(), 2, "once per process");
+
+    // A CLI that does yield a token is used, and runs once for the probe and the request.
+    tools.script("databricks", CLI_OK);
+    run(bed
+        .bare()
+        .env("PATH", tools.path())
+        .env("DATABRICKS_HOST", bed.url())
+        .args(["list-scopes"]))
+    .success();
+    assert_eq!(tools.calls("databricks").len(), 3);
+    assert_eq!(auth_used(&bed), "Bearer cli-access-token-6b21");
+}
+
+/// An az that gives no token is skipped too: the chain goes on to the next
+/// method (here an Azure DevOps pipeline's).
+#[cfg(unix)]
+#[test]
+fn an_az_that_yields_no_token_is_skipped() {
+    let bed = Bed::new();
+    let tools = Tools::new();
+    tools.script(
+        "az",
+        "echo \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1",
+    );
+    let mut cmd = bed.bare();
+    sandbox(&mut cmd);
+    let out = run(cmd
+        .env("PATH", tools.path())
+        // An Azure host (a resource id would be an azure setting beside the
+        // oauth client_id); describe sends nothing to it.
+        .env("DATABRICKS_HOST", "https://adb-1.2.azuredatabricks.net")
+        .env("DATABRICKS_CLIENT_ID", "sp-1234")
+        .env("SYSTEM_ACCESSTOKEN", "ado-access-token-91d0")
+        .env(
+            "SYSTEM_TEAMFOUNDATIONCOLLECTIONURI",
+            "http://127.0.0.1:9/org/",
+        )
+        .env("SYSTEM_TEAMPROJECTID", "p")
+        .env("SYSTEM_PLANID", "pl")
+        .env("SYSTEM_JOBID", "j")
+        .env("SYSTEM_HOSTTYPE", "build")
+        .args(["auth", "describe", "-o", "json"]));
+    out.success();
+    let j = out.json();
+    assert_eq!(j["auth_method"], "azure-devops-oidc");
+    let az = j["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "azure-cli")
+        .unwrap()
+        .clone();
+    assert_eq!(az["usable"], false);
+    assert_eq!(
+        az["note"],
+        "`az account get-access-token --resource 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d --output json` gave no token (exit 1)"
+    );
+    assert!(!out.stdout.contains("az login"), "{}", out.stdout);
+    assert!(!out.stderr.contains("az login"), "{}", out.stderr);
 }

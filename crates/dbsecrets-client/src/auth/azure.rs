@@ -1,5 +1,6 @@
-//! What the two Azure methods share: which workspaces are Azure Databricks, the
-//! Azure AD login endpoint of each cloud, and the workspace resource id header.
+//! What the Azure methods share: which workspaces are Azure Databricks, the
+//! Azure AD login and service management endpoints of each cloud (the SDK's
+//! `environments.py`), and the workspace resource id header.
 
 use reqwest::header::{HeaderName, HeaderValue};
 
@@ -11,9 +12,21 @@ pub const AZURE_DATABRICKS_RESOURCE: &str = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1
 /// Sent with every request when azure_workspace_resource_id is set.
 pub const RESOURCE_ID_HEADER: &str = "x-databricks-azure-workspace-resource-id";
 
+/// Sent by azure-msi with the workspace token: a token of the same identity
+/// for the cloud's service management endpoint (the SDK's `add_sp_management_token`).
+pub const SP_MANAGEMENT_TOKEN_HEADER: &str = "x-databricks-azure-sp-management-token";
+
 const PUBLIC: &str = "https://login.microsoftonline.com";
 const CHINA: &str = "https://login.chinacloudapi.cn";
 const US_GOVERNMENT: &str = "https://login.microsoftonline.us";
+
+/// The service management endpoint of each cloud, by its login endpoint
+/// (`service_management_endpoint` of the SDK's `ENVIRONMENTS`).
+const MANAGEMENT: &[(&str, &str)] = &[
+    (PUBLIC, "https://management.core.windows.net/"),
+    (CHINA, "https://management.core.chinacloudapi.cn/"),
+    (US_GOVERNMENT, "https://management.core.usgovcloudapi.net/"),
+];
 
 /// Workspace domains of the Azure clouds and their login endpoints.
 const DOMAINS: &[(&str, &str)] = &[
@@ -50,6 +63,23 @@ pub fn login_base(cfg: &Config) -> Result<(String, String), ConfigError> {
             "environment variable DBSECRETS_AZURE_LOGIN_URL".into(),
         ));
     }
+    cloud_login(cfg)
+}
+
+/// The service management endpoint of the workspace's cloud (e.g.
+/// `https://management.core.windows.net/`): the resource of the token that
+/// azure-msi sends in [`SP_MANAGEMENT_TOKEN_HEADER`].
+pub fn management_resource(cfg: &Config) -> Result<&'static str, ConfigError> {
+    let (login, _) = cloud_login(cfg)?;
+    Ok(MANAGEMENT
+        .iter()
+        .find(|(l, _)| *l == login)
+        .map_or(MANAGEMENT[0].1, |(_, m)| m))
+}
+
+/// The login endpoint of the cloud: ARM_ENVIRONMENT, else the workspace's
+/// domain, else the public cloud.
+fn cloud_login(cfg: &Config) -> Result<(String, String), ConfigError> {
     if let Some(v) = cfg.value("azure_environment") {
         let name = v.value.trim().to_ascii_lowercase();
         let name = name.trim_start_matches("azure").trim_end_matches("cloud");
@@ -139,6 +169,16 @@ mod tests {
             CHINA
         );
         assert!(base(&[("azure_environment", "mars")]).is_err());
+        let mgmt = |pairs: &[(&'static str, &str)]| management_resource(&cfg(pairs)).unwrap();
+        assert_eq!(mgmt(&[]), "https://management.core.windows.net/");
+        assert_eq!(
+            mgmt(&[("host", "https://adb-1.2.databricks.azure.us")]),
+            "https://management.core.usgovcloudapi.net/"
+        );
+        assert_eq!(
+            mgmt(&[("azure_environment", "china")]),
+            "https://management.core.chinacloudapi.cn/"
+        );
         let mut c = cfg(&[("azure_environment", "china")]);
         c.ambient
             .set("DBSECRETS_AZURE_LOGIN_URL", "http://127.0.0.1:9/");

@@ -8,7 +8,9 @@ use reqwest::header::{HeaderName, HeaderValue};
 use serde::Deserialize;
 
 use super::azure::{is_azure, resource_id_headers, AZURE_DATABRICKS_RESOURCE};
-use super::command::{find_program, run, RunError, COMMAND_TIMEOUT};
+use super::command::{
+    find_program, probe, quiet_reason, run, take_probed, RunError, COMMAND_TIMEOUT,
+};
 use super::token::Seconds;
 use super::{BoxFuture, Cached, Method, Token, TokenSource};
 use crate::error::SignInError;
@@ -18,8 +20,13 @@ pub const METHOD: Method = Method {
     name: "azure-cli",
     needs: "an Azure Databricks workspace (*.azuredatabricks.net, *.databricks.azure.cn, *.databricks.azure.us, or azure_workspace_resource_id) and the Azure CLI (az) on PATH",
     configured: is_azure,
+    // It counts only when `az` yields a token, as in the SDK's `azure_cli`
+    // (which returns no credentials when the command fails).
     usable: |c| match find_program("az", c.ambient.get("PATH")) {
-        Some(_) => Ok(()),
+        Some(program) => {
+            let cli = AzureCli::new(program, c.get("azure_tenant_id"));
+            probe(&cli.probe_key(), async move { cli.quiet_fetch().await })
+        }
         None => Err("the Azure CLI (az) is not on PATH".into()),
     },
     build: |c| {
@@ -86,12 +93,32 @@ impl AzureCli {
         format!("az {}", self.args.join(" "))
     }
 
-    async fn fetch_token(&self) -> Result<Token, SignInError> {
-        let shown = self.command_line();
-        let login = match &self.tenant {
+    /// The command as [`probe`] knows it.
+    fn probe_key(&self) -> String {
+        format!("{} {}", self.program.display(), self.args.join(" "))
+    }
+
+    /// A token, or why there is none in words that quote none of az's output.
+    async fn quiet_fetch(self) -> Result<Token, String> {
+        let stdout = run(&self.program, &self.args, self.timeout)
+            .await
+            .map_err(|e| quiet_reason(&self.command_line(), &e))?;
+        self.parse(&stdout).map_err(|e| e.message)
+    }
+
+    fn login(&self) -> String {
+        match &self.tenant {
             Some(t) => format!("az login --tenant {t}"),
             None => "az login".to_string(),
-        };
+        }
+    }
+
+    async fn fetch_token(&self) -> Result<Token, SignInError> {
+        if let Some(token) = take_probed(&self.probe_key()) {
+            return Ok(token);
+        }
+        let shown = self.command_line();
+        let login = self.login();
         let stdout = run(&self.program, &self.args, self.timeout)
             .await
             .map_err(|e| {
@@ -103,7 +130,14 @@ impl AzureCli {
                     _ => err.with_hint(format!("run `{login}` and try again")),
                 }
             })?;
-        let parsed: AzToken = serde_json::from_slice(&stdout).map_err(|_| {
+        self.parse(&stdout)
+    }
+
+    /// The token in az's output.
+    fn parse(&self, stdout: &[u8]) -> Result<Token, SignInError> {
+        let shown = self.command_line();
+        let login = self.login();
+        let parsed: AzToken = serde_json::from_slice(stdout).map_err(|_| {
             SignInError::new(format!(
                 "azure-cli: `{shown}` did not print the expected JSON"
             ))

@@ -2,10 +2,13 @@
 //! on PATH, run with a timeout, its stderr summarized in one line and its
 //! stdout (which holds the token) never shown.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
+use super::Token;
 use crate::error::one_line;
 
 /// How long a sign-in tool may take.
@@ -108,6 +111,87 @@ pub async fn run(program: &Path, args: &[String], timeout: Duration) -> Result<V
             code: output.status.code(),
             summary: summarize_stderr(&output.stderr),
         })
+    }
+}
+
+/// What a [`probe`] found, per command line, for the life of the process.
+enum Probed {
+    /// A token, kept for the first fetch.
+    Token(Token),
+    /// It yielded a token, which a fetch has taken.
+    Taken,
+    /// Why it yielded none.
+    Failed(String),
+}
+
+static PROBES: Mutex<Vec<(String, Probed)>> = Mutex::new(Vec::new());
+
+/// Whether a sign-in tool yields a token, for the chain: a tool method counts
+/// only when it does, as in the SDK (`databricks_cli` and `azure_cli` return
+/// no credentials when their command fails), not merely when it is installed.
+///
+/// `fetch` (bounded by [`COMMAND_TIMEOUT`]) runs once per process for `key`
+/// (the command line); its token is kept for the method's first fetch
+/// ([`take_probed`]), so the tool runs once. `fetch`'s error must hold none of
+/// the tool's output. Blocks: it runs on a thread of its own with its own
+/// runtime, so it may be called from synchronous code inside a runtime.
+pub fn probe<F>(key: &str, fetch: F) -> Result<(), String>
+where
+    F: Future<Output = Result<Token, String>> + Send + 'static,
+{
+    if let Some(known) = probed(key) {
+        return known;
+    }
+    let outcome = std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot run it: {e}"))?
+            .block_on(fetch)
+    })
+    .join()
+    .unwrap_or_else(|_| Err("it could not be run".into()));
+    let (result, stored) = match outcome {
+        Ok(token) => (Ok(()), Probed::Token(token)),
+        Err(why) => (Err(why.clone()), Probed::Failed(why)),
+    };
+    let mut probes = PROBES.lock().unwrap_or_else(|p| p.into_inner());
+    probes.retain(|(k, _)| k != key);
+    probes.push((key.to_string(), stored));
+    result
+}
+
+fn probed(key: &str) -> Option<Result<(), String>> {
+    let probes = PROBES.lock().unwrap_or_else(|p| p.into_inner());
+    probes.iter().find(|(k, _)| k == key).map(|(_, p)| match p {
+        Probed::Token(_) | Probed::Taken => Ok(()),
+        Probed::Failed(why) => Err(why.clone()),
+    })
+}
+
+/// The token a [`probe`] of `key` got, once, while it is fresh.
+pub fn take_probed(key: &str) -> Option<Token> {
+    let mut probes = PROBES.lock().unwrap_or_else(|p| p.into_inner());
+    let slot = probes.iter_mut().find(|(k, _)| k == key)?;
+    match std::mem::replace(&mut slot.1, Probed::Taken) {
+        Probed::Token(t) if t.fresh(Instant::now()) => Some(t),
+        Probed::Failed(why) => {
+            slot.1 = Probed::Failed(why);
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Why a tool gave no token, for a [`probe`]: [`RunError`] without the tool's
+/// own words.
+pub fn quiet_reason(command: &str, e: &RunError) -> String {
+    match e {
+        RunError::Failed { code: Some(c), .. } => format!("`{command}` gave no token (exit {c})"),
+        RunError::Failed { code: None, .. } => {
+            format!("`{command}` gave no token (killed by a signal)")
+        }
+        other => format!("`{command}` gave no token: {other}"),
     }
 }
 

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::command::{find_program, run, RunError, COMMAND_TIMEOUT};
+use super::command::{
+    find_program, probe, quiet_reason, run, take_probed, RunError, COMMAND_TIMEOUT,
+};
 use super::{BoxFuture, Cached, Method, Token, TokenSource};
 use crate::config::{Config, Source};
 use crate::error::SignInError;
@@ -24,7 +26,10 @@ pub const METHOD: Method = Method {
         if c.get("databricks_cli_path").is_none() && program(c).is_none() {
             return Err("the databricks CLI is not on PATH".into());
         }
-        Ok(())
+        // It counts only when it yields a token, as in the SDK's
+        // `databricks_cli`: a CLI that is merely installed is skipped.
+        let cli = DatabricksCli::from_config(c);
+        probe(&cli.probe_key(), async move { cli.quiet_fetch().await })
     },
     build: |c| Ok(Box::new(Cached::new(DatabricksCli::from_config(c)))),
 };
@@ -116,7 +121,23 @@ impl DatabricksCli {
         format!("{name} {}", self.args.join(" "))
     }
 
+    /// The command as [`probe`] knows it.
+    fn probe_key(&self) -> String {
+        format!("{} {}", self.program.display(), self.args.join(" "))
+    }
+
+    /// A token, or why there is none in words that quote none of the CLI's output.
+    async fn quiet_fetch(self) -> Result<Token, String> {
+        let stdout = run(&self.program, &self.args, self.timeout)
+            .await
+            .map_err(|e| quiet_reason(&self.command_line(), &e))?;
+        self.parse(&stdout).map_err(|e| e.message)
+    }
+
     async fn fetch_token(&self) -> Result<Token, SignInError> {
+        if let Some(token) = take_probed(&self.probe_key()) {
+            return Ok(token);
+        }
         let shown = self.command_line();
         let login_hint = format!("sign in with `{}` and run the command again", self.login);
         let stdout = run(&self.program, &self.args, self.timeout)
@@ -136,7 +157,14 @@ impl DatabricksCli {
                     _ => err.with_hint(login_hint.clone()),
                 }
             })?;
-        let parsed: CliToken = serde_json::from_slice(&stdout).map_err(|_| {
+        self.parse(&stdout)
+    }
+
+    /// The token in the CLI's output.
+    fn parse(&self, stdout: &[u8]) -> Result<Token, SignInError> {
+        let shown = self.command_line();
+        let login_hint = format!("sign in with `{}` and run the command again", self.login);
+        let parsed: CliToken = serde_json::from_slice(stdout).map_err(|_| {
             SignInError::new(format!(
                 "databricks-cli: `{shown}` did not print the expected JSON (access_token, expiry)"
             ))
@@ -147,7 +175,7 @@ impl DatabricksCli {
             .filter(|t| !t.trim().is_empty())
             .ok_or_else(|| {
                 SignInError::new(format!("databricks-cli: `{shown}` printed no access_token"))
-                    .with_hint(login_hint.clone())
+                    .with_hint(login_hint)
             })?;
         let lifetime = parsed.expiry.as_deref().and_then(lifetime_until);
         Ok(Token::bearer(

@@ -6,19 +6,30 @@
 //! each token once and again only when it is about to expire.
 //!
 //! When `auth_type` is not set, the methods are tried in this order ([`CHAIN`])
-//! and the first whose attributes are present is used:
+//! and the first whose attributes are present is used; the CLI methods count
+//! only when their tool yields a token:
 //!
 //! | `auth_type` | needs | how |
 //! |---|---|---|
 //! | `pat` | `token` | `Authorization: Bearer <token>` ([`StaticHeader`]) |
 //! | `basic` | `username`, `password` | `Authorization: Basic …` ([`StaticHeader`]) |
+//! | `metadata-service` | `metadata_service_url` | a token from a local metadata service |
 //! | `oauth-m2m` | `client_id`, `client_secret` | client-credentials grant at the workspace's token endpoint ([`OAuthM2m`]) |
 //! | `databricks-cli` | a host or profile, and the `databricks` CLI | `databricks auth token` ([`DatabricksCli`]) |
 //! | `github-oidc` | `client_id` in a GitHub Actions job with `id-token: write` | GitHub's ID token exchanged for a Databricks token ([`TokenExchange`]) |
 //! | `env-oidc` | `DATABRICKS_OIDC_TOKEN` | an ID token exchanged ([`TokenExchange`]) |
 //! | `file-oidc` | `oidc_token_filepath` | an ID token read from a file and exchanged ([`TokenExchange`]) |
 //! | `azure-client-secret` | an Azure workspace, `azure_client_id`, `azure_client_secret`, `azure_tenant_id` | Azure AD client-credentials grant ([`AzureClientSecret`]) |
+//! | `github-oidc-azure` | an Azure workspace, `azure_client_id`, a GitHub Actions job | GitHub's ID token as the client assertion of an Entra ID application |
+//! | `azure-msi` | an Azure workspace, `azure_use_msi` | the managed identity's tokens from the instance metadata service |
 //! | `azure-cli` | an Azure workspace and `az` on PATH | `az account get-access-token` ([`AzureCli`]) |
+//! | `azure-devops-oidc` | `client_id` in an Azure DevOps pipeline | the job's ID token exchanged for a Databricks token ([`TokenExchange`]) |
+//! | `google-credentials` | `google_credentials` (a service-account key) | an ID token for the workspace from Google's JWT grant |
+//! | `google-id` | `google_service_account`, Google's default credentials | the impersonated account's ID token from the IAM credentials API |
+//!
+//! The order is the Python SDK's (`DefaultCredentials`) for the methods it
+//! has, keeping shared/spec/auth.md's order of the methods that spec lists;
+//! azure-msi (Go SDK only) comes after the Azure methods Go also tries first.
 //!
 //! [`provider`] builds the provider for a [`Config`]; [`choose`] says which
 //! method and why; [`candidates`] explains every method. To sign in another
@@ -28,14 +39,23 @@
 mod azure;
 mod azure_cli;
 mod azure_client_secret;
+mod azure_devops_oidc;
+mod azure_msi;
 mod cached;
 mod command;
 mod databricks_cli;
 mod env_oidc;
 mod file_oidc;
 mod github_oidc;
+mod github_oidc_azure;
+mod google;
+mod google_credentials;
+mod google_id;
+mod metadata_service;
 mod oauth_m2m;
 mod oidc;
+mod oidc_supplier;
+mod paired;
 mod static_header;
 mod token;
 
@@ -114,7 +134,11 @@ pub trait CredentialsProvider: Send + Sync {
     }
 
     /// Headers besides `Authorization` that every API request carries (Azure's
-    /// workspace resource id).
+    /// workspace resource id). Asked for right after each successful
+    /// [`authorization`](Self::authorization), so a method may return a second
+    /// token it fetched there (azure-msi's management token, the Google
+    /// methods' access token); mark such values sensitive, so that the trace
+    /// masks them.
     fn extra_headers(&self) -> Vec<(HeaderName, HeaderValue)> {
         Vec::new()
     }
@@ -150,18 +174,26 @@ fn always(_: &Config) -> Result<(), String> {
 }
 
 /// The methods in the order they are tried when `auth_type` is not set, as in
-/// the official tools: `pat`, `basic`, `oauth-m2m`, `databricks-cli`,
-/// `github-oidc`, `env-oidc`, `file-oidc`, `azure-client-secret`, `azure-cli`.
+/// the official tools: `pat`, `basic`, `metadata-service`, `oauth-m2m`,
+/// `databricks-cli`, `github-oidc`, `env-oidc`, `file-oidc`,
+/// `azure-client-secret`, `github-oidc-azure`, `azure-msi`, `azure-cli`,
+/// `azure-devops-oidc`, `google-credentials`, `google-id`.
 pub const CHAIN: &[Method] = &[
     static_header::PAT,
     static_header::BASIC,
+    metadata_service::METHOD,
     oauth_m2m::METHOD,
     databricks_cli::METHOD,
     github_oidc::METHOD,
     env_oidc::METHOD,
     file_oidc::METHOD,
     azure_client_secret::METHOD,
+    github_oidc_azure::METHOD,
+    azure_msi::METHOD,
     azure_cli::METHOD,
+    azure_devops_oidc::METHOD,
+    google_credentials::METHOD,
+    google_id::METHOD,
 ];
 
 /// Looks up a method by its `auth_type` name (exact, lower case).
@@ -317,20 +349,54 @@ mod tests {
         assert_eq!(chosen(&cfg(&aws)), "error");
     }
 
+    /// A fake tool that prints `stdout` and exits `code`.
+    fn tool(path: &std::path::Path, stdout: &str, code: i32) {
+        command::tests::executable(path);
+        let text = format!("#!/bin/sh\ncat <<'EOF'\n{stdout}\nEOF\nexit {code}\n");
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[cfg(unix)]
     #[test]
-    fn tools_are_found_on_path() {
+    fn tools_count_only_when_they_yield_a_token() {
         let dir = tempfile::tempdir().unwrap();
         let bin = dir.path();
         let host = ("host", "https://adb-1.2.azuredatabricks.net");
         let mut c = cfg(&[host]);
         c.ambient.set("PATH", bin.to_str().unwrap());
         assert_eq!(chosen(&c), "error");
-        command::tests::executable(&bin.join("az"));
+        tool(
+            &bin.join("az"),
+            r#"{"accessToken":"a","expires_on":4070908800}"#,
+            0,
+        );
         assert_eq!(chosen(&c), "azure-cli");
-        command::tests::executable(&bin.join("databricks"));
-        assert_eq!(chosen(&c), "databricks-cli");
+        // Installed but signed out: skipped, as the SDK skips it.
+        tool(&bin.join("databricks"), "Error: not logged in", 1);
+        assert_eq!(chosen(&c), "azure-cli");
+        let reasons = candidates(&c);
+        let cli = reasons
+            .iter()
+            .find(|(n, _)| *n == "databricks-cli")
+            .unwrap();
+        assert_eq!(
+            cli.1.as_ref().unwrap_err(),
+            "`databricks auth token --host https://adb-1.2.azuredatabricks.net` gave no token (exit 1)"
+        );
+        // Another host: another command, run once.
+        let mut c3 = cfg(&[("host", "https://adb-3.4.azuredatabricks.net")]);
+        c3.ambient.set("PATH", bin.to_str().unwrap());
+        tool(
+            &bin.join("databricks"),
+            r#"{"access_token":"t","expiry":"2099-01-01T00:00:00Z"}"#,
+            0,
+        );
+        assert_eq!(chosen(&c3), "databricks-cli");
         // The databricks CLI is not tried when another method's settings are present.
-        let mut c2 = cfg(&[host, ("client_id", "c")]);
+        let mut c2 = cfg(&[
+            ("host", "https://adb-5.6.azuredatabricks.net"),
+            ("client_id", "c"),
+        ]);
         c2.ambient.set("PATH", bin.to_str().unwrap());
         assert_eq!(chosen(&c2), "azure-cli");
         // azure-cli only for Azure workspaces.
@@ -338,6 +404,97 @@ mod tests {
         std::fs::remove_file(bin.join("databricks")).unwrap();
         aws.ambient.set("PATH", bin.to_str().unwrap());
         assert_eq!(chosen(&aws), "error");
+    }
+
+    #[test]
+    fn new_methods_in_the_chain() {
+        let h = ("host", "https://h.gcp.databricks.com");
+        assert_eq!(
+            chosen(&cfg(&[h, ("metadata_service_url", "http://127.0.0.1:9/x")])),
+            "metadata-service"
+        );
+        assert_eq!(
+            chosen(&cfg(&[h, ("google_credentials", "{}")])),
+            "google-credentials"
+        );
+        assert_eq!(
+            chosen(&cfg(&[
+                h,
+                ("google_service_account", "sa@p.iam.gserviceaccount.com")
+            ])),
+            "google-id"
+        );
+        // google_credentials and google_service_account are one group, as in the SDK.
+        assert_eq!(
+            chosen(&cfg(&[
+                h,
+                ("google_credentials", "{}"),
+                ("google_service_account", "s")
+            ])),
+            "google-credentials"
+        );
+        let err = choose(&cfg(&[h, ("token", "t"), ("google_credentials", "{}")]))
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "validate: more than one authorization method configured: google and pat"
+        );
+        let az = ("host", "https://adb-1.2.azuredatabricks.net");
+        let mut gh = cfg(&[az, ("azure_client_id", "a")]);
+        gh.ambient
+            .set("ACTIONS_ID_TOKEN_REQUEST_URL", "https://gh/x?a=1");
+        gh.ambient.set("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "rt");
+        assert_eq!(chosen(&gh), "github-oidc-azure");
+        // azure-client-secret comes first, as in the SDK.
+        gh.set("azure_client_secret", "s", Source::Env("X".into()));
+        gh.set("azure_tenant_id", "t", Source::Env("X".into()));
+        assert_eq!(chosen(&gh), "azure-client-secret");
+        assert_eq!(chosen(&cfg(&[az, ("azure_use_msi", "true")])), "azure-msi");
+        assert_eq!(chosen(&cfg(&[az, ("azure_use_msi", "false")])), "error");
+        assert_eq!(
+            chosen(&cfg(&[
+                ("host", "https://x.cloud.databricks.com"),
+                ("azure_use_msi", "true")
+            ])),
+            "error"
+        );
+        let mut ado = cfg(&[az, ("client_id", "c")]);
+        for (k, v) in [
+            ("SYSTEM_ACCESSTOKEN", "t"),
+            (
+                "SYSTEM_TEAMFOUNDATIONCOLLECTIONURI",
+                "https://dev.azure.com/o/",
+            ),
+            ("SYSTEM_TEAMPROJECTID", "p"),
+            ("SYSTEM_PLANID", "pl"),
+            ("SYSTEM_JOBID", "j"),
+            ("SYSTEM_HOSTTYPE", "build"),
+        ] {
+            ado.ambient.set(k, v);
+        }
+        assert_eq!(chosen(&ado), "azure-devops-oidc");
+        let names: Vec<&str> = CHAIN.iter().map(|m| m.name).collect();
+        assert_eq!(
+            names,
+            [
+                "pat",
+                "basic",
+                "metadata-service",
+                "oauth-m2m",
+                "databricks-cli",
+                "github-oidc",
+                "env-oidc",
+                "file-oidc",
+                "azure-client-secret",
+                "github-oidc-azure",
+                "azure-msi",
+                "azure-cli",
+                "azure-devops-oidc",
+                "google-credentials",
+                "google-id",
+            ]
+        );
     }
 
     #[test]

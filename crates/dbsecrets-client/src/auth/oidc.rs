@@ -1,17 +1,19 @@
 //! Workload identity federation: an ID token from the CI platform (an
-//! environment variable, a file, or GitHub Actions' ID-token service) exchanged
-//! at the workspace's token endpoint for a Databricks token. No stored secret.
+//! environment variable, a file, GitHub Actions' or Azure DevOps' ID-token
+//! service) exchanged at the workspace's token endpoint for a Databricks token
+//! (the SDK's `_oidc_credentials_provider` and `DatabricksOidcTokenSource`).
+//! No stored secret.
 
 use std::path::PathBuf;
 
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
 
+use super::oidc_supplier::{github_id_token, AzureDevOps};
 use super::token::{send_json, Discovery, TokenResponse};
 use super::{BoxFuture, Token, TokenSource};
 use crate::config::Config;
 use crate::error::SignInError;
-use crate::http::{check_credential_url as check_url, strip_query, Http};
+use crate::http::{strip_query, Http};
 
 /// Where the ID token comes from.
 #[non_exhaustive]
@@ -38,12 +40,16 @@ pub enum IdTokenSource {
         /// `ACTIONS_ID_TOKEN_REQUEST_TOKEN`.
         request_token: SecretString,
     },
+    /// Azure DevOps: `POST <collection>/<project>/_apis/distributedtask/…/oidctoken`
+    /// with `Authorization: Bearer $SYSTEM_ACCESSTOKEN`.
+    AzureDevOps(AzureDevOps),
 }
 
 /// Exchanges an ID token for a Databricks token (RFC 8693 token exchange):
 /// `POST <token endpoint>` with `grant_type=urn:ietf:params:oauth:grant-type:token-exchange`,
 /// `scope=all-apis`, the ID token as `subject_token` and, when set, `client_id`;
-/// no `Authorization` header. Used by `github-oidc`, `env-oidc` and `file-oidc`.
+/// no `Authorization` header. Used by `github-oidc`, `azure-devops-oidc`,
+/// `env-oidc` and `file-oidc`.
 /// Wrap it in [`Cached`](super::Cached).
 pub struct TokenExchange {
     name: &'static str,
@@ -52,11 +58,6 @@ pub struct TokenExchange {
     /// token_audience, else account_id; else the token endpoint is the audience.
     audience: Option<String>,
     source: IdTokenSource,
-}
-
-#[derive(Deserialize)]
-struct GitHubIdToken {
-    value: Option<String>,
 }
 
 impl TokenExchange {
@@ -117,36 +118,10 @@ impl TokenExchange {
             IdTokenSource::GitHub {
                 request_url,
                 request_token,
-            } => {
-                let mut url = check_url(request_url, "GitHub Actions' ID-token service (ACTIONS_ID_TOKEN_REQUEST_URL)")
-                    .map_err(|m| SignInError::new(format!("{name}: {m}")))?;
-                url.query_pairs_mut().append_pair("audience", audience);
-                let req = http
-                    .client()
-                    .get(url.as_str())
-                    .bearer_auth(request_token.expose_secret());
-                let answer: GitHubIdToken = send_json(http, req, url.as_str(), "an ID token")
-                    .await
-                    .map_err(|f| {
-                        f.auth_error(
-                            format!(
-                                "{name}: cannot get an ID token from GitHub Actions ({}): {f}",
-                                strip_query(request_url)
-                            ),
-                            || "the workflow job needs `permissions: id-token: write`".to_string(),
-                        )
-                    })?;
-                answer
-                    .value
-                    .filter(|v| !v.trim().is_empty())
-                    .map(SecretString::from)
-                    .ok_or_else(|| {
-                        SignInError::new(format!(
-                            "{name}: GitHub Actions' ID-token service answered without a value"
-                        ))
-                        .with_failure(crate::error::SignInFailure::Invalid)
-                    })
-            }
+            } => github_id_token(http, name, request_url, request_token, audience).await,
+            // Azure DevOps decides the audience (api://AzureADTokenExchange):
+            // the SDK's supplier ignores the one it is given.
+            IdTokenSource::AzureDevOps(ado) => ado.id_token(http, name).await,
         }
     }
 
@@ -200,6 +175,9 @@ impl TokenSource for TokenExchange {
             IdTokenSource::File { path, origin } => format!("file {} ({origin})", path.display()),
             IdTokenSource::GitHub { request_url, .. } => {
                 format!("GitHub Actions ({})", strip_query(request_url))
+            }
+            IdTokenSource::AzureDevOps(ado) => {
+                format!("Azure DevOps ({})", strip_query(&ado.request_url))
             }
         };
         vec![

@@ -20,7 +20,8 @@ pub struct Attribute {
     /// The environment variables that set it, in order of precedence; empty
     /// for profile-only settings such as `skip_verify`.
     pub env: &'static [&'static str],
-    /// The method group of auth.md's validation rule: pat, basic, oauth, azure, oidc.
+    /// The method group of auth.md's validation rule: pat, basic, oauth, azure,
+    /// oidc, google, metadata-service (the groups of the Python SDK's `auth=`).
     pub method: Option<&'static str>,
     /// A credential: never shown, masked as `***` everywhere.
     pub sensitive: bool,
@@ -94,6 +95,26 @@ pub const ATTRIBUTES: &[Attribute] = &[
         false,
     ),
     attr("databricks_cli_path", &["DATABRICKS_CLI_PATH"], None, false),
+    // The Python SDK's config.py: google_service_account and google_credentials
+    // (auth "google"), metadata_service_url (auth "metadata-service", sensitive).
+    attr(
+        "google_service_account",
+        &["DATABRICKS_GOOGLE_SERVICE_ACCOUNT"],
+        Some("google"),
+        false,
+    ),
+    attr(
+        "google_credentials",
+        &["GOOGLE_CREDENTIALS"],
+        Some("google"),
+        true,
+    ),
+    attr(
+        "metadata_service_url",
+        &["DATABRICKS_METADATA_SERVICE_URL"],
+        Some("metadata-service"),
+        true,
+    ),
     attr("http_timeout_seconds", &[], None, false),
     attr("retry_timeout_seconds", &[], None, false),
     attr("rate_limit", &["DATABRICKS_RATE_LIMIT"], None, false),
@@ -101,15 +122,32 @@ pub const ATTRIBUTES: &[Attribute] = &[
 ];
 
 /// Environment variables that are not configuration attributes but that some
-/// methods need: whether a tool is on PATH, GitHub Actions' ID-token service,
-/// and the test override of the Azure AD login endpoint. Captured once by
-/// [`resolve`](super::resolve()), so that the auth methods never read the process
-/// environment. Each entry is `(variable, sensitive)`.
+/// methods need: whether a tool is on PATH, the CI platforms' ID-token
+/// services (GitHub Actions, Azure DevOps), Google's application default
+/// credentials, and the overrides of the sign-in endpoints (the `DBSECRETS_*`
+/// ones, for tests and private clouds; `GCE_METADATA_HOST` is Google's own).
+/// Captured once by [`resolve`](super::resolve()), so that the auth methods
+/// never read the process environment. Each entry is `(variable, sensitive)`.
 pub const AMBIENT: &[(&str, bool)] = &[
     ("PATH", false),
     ("ACTIONS_ID_TOKEN_REQUEST_URL", false),
     ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", true),
+    // Azure DevOps' predefined variables (the SDK's AzureDevOpsOIDCTokenSupplier).
+    ("SYSTEM_ACCESSTOKEN", true),
+    ("SYSTEM_TEAMFOUNDATIONCOLLECTIONURI", false),
+    ("SYSTEM_TEAMPROJECTID", false),
+    ("SYSTEM_PLANID", false),
+    ("SYSTEM_JOBID", false),
+    ("SYSTEM_HOSTTYPE", false),
+    // Google's application default credentials (google.auth.default()).
+    ("GOOGLE_APPLICATION_CREDENTIALS", false),
+    ("CLOUDSDK_CONFIG", false),
+    ("GCE_METADATA_HOST", false),
+    // Where the sign-in services are: loopback stand-ins in tests.
     ("DBSECRETS_AZURE_LOGIN_URL", false),
+    ("DBSECRETS_AZURE_IMDS_URL", false),
+    ("DBSECRETS_GOOGLE_TOKEN_URL", false),
+    ("DBSECRETS_GOOGLE_IAM_URL", false),
 ];
 
 /// Looks up an attribute definition by its profile key (exact, lower case).

@@ -195,6 +195,9 @@ pub struct Config {
     pub overridden: Vec<(String, &'static str)>,
     /// The [`AMBIENT`] environment variables that are set.
     pub ambient: Ambient,
+    /// The home directory [`resolve()`] was given (where Google's gcloud keeps
+    /// its application default credentials).
+    pub home: Option<PathBuf>,
 }
 
 /// Captured [`AMBIENT`] variables; `Debug` shows only their names.

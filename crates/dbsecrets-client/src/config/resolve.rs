@@ -23,6 +23,7 @@ pub fn resolve(
 ) -> Result<Config, ConfigError> {
     let mut cfg = Config {
         config_file: config_file_path(env, home),
+        home: home.map(Path::to_path_buf),
         ..Config::default()
     };
     for (name, _) in AMBIENT {

@@ -13,9 +13,12 @@ pub fn request_lines(
 ) -> Vec<String> {
     let mut lines = vec![format!("> {} {}", req.method(), req.url())];
     for (name, value) in req.headers() {
-        let shown = if name == AUTHORIZATION || value.is_sensitive() {
+        let shown = if name == AUTHORIZATION {
             let scheme = value.to_str().unwrap_or("").split(' ').next().unwrap_or("");
             format!("{scheme} *** ({credential})")
+        } else if value.is_sensitive() {
+            // A bare token (a second token header): nothing of it is shown.
+            format!("*** ({credential})")
         } else {
             value.to_str().unwrap_or("<binary>").to_string()
         };
