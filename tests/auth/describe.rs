@@ -115,9 +115,10 @@ fn describe_json_and_csv() {
         "{}",
         out.stdout
     );
+    // Who the workspace says you are, as `gh auth status` shows it.
     assert!(
         out.stdout.contains(&format!(
-            "\ncheck,ok,listed 0 scopes at {} with pat\n",
+            "\nsigned_in_as,admin@example.com,the workspace (SCIM Me)\ncheck,ok,\"listed 0 scopes at {} with pat, signed in as admin@example.com\"\n",
             bed.url()
         )),
         "{}",
@@ -181,12 +182,12 @@ fn describe_check_reports_a_rejected_credential() {
         table_row(&out.stdout, "check")[1..],
         [
             "failed",
-            "check failed: cannot list scopes: UNAUTHENTICATED: Invalid access token. (HTTP 401)"
+            "cannot list scopes: UNAUTHENTICATED: Invalid access token. (HTTP 401)"
         ]
     );
     assert!(
         out.stderr
-            .starts_with("error: check failed: cannot list scopes: UNAUTHENTICATED"),
+            .starts_with("error: cannot list scopes: UNAUTHENTICATED"),
         "{}",
         out.stderr
     );

@@ -109,14 +109,30 @@ fn profiles_check_calls_each_valid_profile() {
     let j = out.json();
     assert_eq!(
         j[0]["check"],
-        format!("ok: listed 0 scopes at {} with pat", bed.url())
+        format!(
+            "ok: listed 0 scopes at {} with pat, signed in as admin@example.com",
+            bed.url()
+        )
     );
     assert_eq!(
         j[1]["check"],
-        format!("ok: listed 0 scopes at {} with basic", bed.url())
+        format!(
+            "ok: listed 0 scopes at {} with basic, signed in as admin@example.com",
+            bed.url()
+        )
     );
     assert_eq!(j[2]["check"], "not checked: invalid");
-    assert_eq!(bed.requests().len(), 2);
+    // Per checked profile: the scopes, then who the workspace says it is.
+    let paths: Vec<String> = bed.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/2.0/secrets/scopes/list",
+            "/api/2.0/preview/scim/v2/Me",
+            "/api/2.0/secrets/scopes/list",
+            "/api/2.0/preview/scim/v2/Me"
+        ]
+    );
 }
 
 #[test]
@@ -134,7 +150,7 @@ fn profiles_check_failure_exits_with_its_code() {
     assert_eq!(out.code, 4, "{}", out.stderr);
     assert!(
         out.stdout
-            .contains("failed: check failed: cannot list scopes: PERMISSION_DENIED: no (HTTP 403)"),
+            .contains("failed: cannot list scopes: PERMISSION_DENIED: no (HTTP 403)"),
         "{}",
         out.stdout
     );

@@ -52,6 +52,7 @@ pub mod events;
 pub mod grants;
 pub mod http;
 pub mod names;
+pub mod scim;
 pub mod secrets;
 pub mod secrets_uc;
 mod settings;

@@ -23,7 +23,7 @@ use super::chaos::{Fault, FaultRequest, Verdict, THROTTLED_MESSAGE, UNAVAILABLE_
 use super::conn::Connection;
 use super::secrets_api::{self, endpoint_not_found, error_response, malformed};
 use super::state::{Caller, ErrorCode, ServiceError};
-use super::{oauth, uc_api, Emulator, RecordedRequest};
+use super::{oauth, scim, uc_api, Emulator, RecordedRequest};
 
 /// The largest request body the emulator reads: far above the largest legal
 /// request (a 128 KB value, base64-encoded or JSON-escaped), so only abuse
@@ -257,6 +257,10 @@ fn route(
             (error_response(&error, path), principal)
         }
         oauth::TOKEN_PATH => oauth::token(emulator, method, &parts.headers, bytes),
+        scim::ME_PATH => match caller {
+            Ok(caller) => (scim::me(&caller, method), principal),
+            Err(e) => (error_response(&e, path), principal),
+        },
         _ => {
             let response = match (bytes, caller) {
                 (_, Err(e)) => error_response(&e, path),

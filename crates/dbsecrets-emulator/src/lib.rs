@@ -49,6 +49,7 @@ mod persist;
 mod principals;
 mod recorded;
 mod redact;
+mod scim;
 mod secrets_api;
 mod server;
 pub mod state;

@@ -94,6 +94,9 @@ struct Candidate {
 struct Check {
     ok: bool,
     detail: String,
+    /// Who the workspace says you are (SCIM `Me`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exit_code: Option<u8>,
 }
@@ -214,15 +217,17 @@ pub async fn describe(ctx: &Context, args: AuthCheckArgs) -> Result<Report, Fail
 
     let check = if args.check && failure.is_none() {
         Some(match check(ctx, cfg).await {
-            Ok(detail) => Check {
+            Ok(checked) => Check {
                 ok: true,
-                detail,
+                detail: checked.detail,
+                identity: checked.identity,
                 exit_code: None,
             },
             Err(err) => {
                 let c = Check {
                     ok: false,
                     detail: err.message.clone(),
+                    identity: None,
                     exit_code: Some(err.code),
                 };
                 failure = Some(err);
@@ -327,6 +332,9 @@ fn describe_rows(d: &Description) -> Vec<DescribeRow> {
         ));
     }
     if let Some(c) = &d.check {
+        if let Some(who) = &c.identity {
+            rows.push(row("signed_in_as", who, "the workspace (SCIM Me)"));
+        }
         rows.push(row("check", if c.ok { "ok" } else { "failed" }, &c.detail));
     }
     rows

@@ -138,7 +138,7 @@ pub async fn profiles(ctx: &Context, args: AuthCheckArgs) -> Result<Report, Fail
             row.check = Some(match cfg {
                 None => "not checked: invalid".into(),
                 Some(cfg) => match check(ctx, &cfg).await {
-                    Ok(detail) => format!("ok: {detail}"),
+                    Ok(checked) => format!("ok: {}", checked.detail),
                     Err(e) => {
                         failed.push((name.clone(), e.code));
                         format!("failed: {}", e.message)
