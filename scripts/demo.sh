@@ -7,18 +7,19 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
+# Always the binary built from this checkout (never a `dbsecrets` found on
+# PATH, which may be another version); DBSECRETS names another one explicitly.
 if [[ -n ${DBSECRETS:-} ]]; then
     BIN=$DBSECRETS
-elif command -v dbsecrets >/dev/null; then
-    BIN=$(command -v dbsecrets)
 else
-    echo "# building dbsecrets (cargo build --release)"
-    (cd "$ROOT" && cargo build --release --quiet)
+    echo "# building dbsecrets from $ROOT (cargo build --release; the first time takes a few minutes)"
+    (cd "$ROOT" && cargo build --release)
     BIN=$ROOT/target/release/dbsecrets
+    echo "# built $BIN"
 fi
 
 # The emulator prints its URL on the first line of stdout once it is listening.
-exec 3< <(exec "$BIN" emulator --port 0 2>/dev/null)
+exec 3< <(exec "$BIN" emulator --port 0 --uc-schema main.demo 2>/dev/null)
 EMULATOR_PID=$!
 trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
 read -r URL <&3
@@ -30,7 +31,9 @@ trap 'kill "$EMULATOR_PID" 2>/dev/null || true; rm -rf "$HOME"' EXIT
 
 run() {
     echo
-    echo "\$ dbsecrets $*"
+    printf '$ dbsecrets'
+    printf ' %q' "$@"
+    echo
     "$BIN" "$@"
 }
 
@@ -45,6 +48,8 @@ run list my-app-secrets
 run list my-app-secrets -o json
 run put-acl my-app-secrets users READ
 run acls my-app-secrets -o csv
+run uc put main.demo.vendor_key --value "sk-uc-demo" --comment "Unity Catalog demo" --expires 90d
+run uc list main.demo
 run get my-app-secrets api-key -o json
 run delete my-app-secrets api-key
 run delete-scope my-app-secrets --yes

@@ -8,6 +8,7 @@ mod common;
 mod acls;
 mod canary;
 mod config;
+mod demo;
 mod errors;
 mod fast;
 mod first_hour;
