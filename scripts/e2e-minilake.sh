@@ -496,11 +496,16 @@ expect_error_line "delete-scope of a missing scope: 'error:' line (+ optional 'h
 expect_exit 0 "create-scope e2e-keep -o json exits 0" create-scope e2e-keep -o json
 expect_py "create-scope -o json prints one JSON object" '
     assert isinstance(d, dict), f"expected an object, got {d!r}"'
-expect_exit 2 "delete-scope e2e-keep with no terminal and no --yes exits 2" delete-scope e2e-keep
-expect_error_line "delete-scope without --yes: 'error:' line (+ optional 'hint:') on stderr"
+# The seed's quick reference runs `delete-scope SCOPE -p DEV` unattended: with
+# no terminal to ask, it does as written and says what went with the scope.
+expect_exit 0 "put e2e-keep k1 exits 0" put e2e-keep k1 --value one
+expect_exit 0 "delete-scope e2e-keep with no terminal and no --yes exits 0" delete-scope e2e-keep
+expect_py "delete-scope without a terminal says how many secrets went with the scope" '
+    assert err == "Deleted scope \x27e2e-keep\x27 and its 1 secret.\n", repr(err)'
 expect_exit 0 "list-scopes -o json exits 0" list-scopes -o json
-expect_py "e2e-keep survived delete-scope without --yes" '
-    assert any(s.get("name") == "e2e-keep" for s in d), f"e2e-keep is not in {d}"'
+expect_py "e2e-keep is gone" '
+    assert all(s.get("name") != "e2e-keep" for s in d), f"e2e-keep is still in {d}"'
+expect_exit 0 "create-scope e2e-keep again exits 0" create-scope e2e-keep
 expect_exit 0 "delete-scope e2e-keep --yes -o json exits 0" delete-scope e2e-keep --yes -o json
 expect_py "delete-scope -o json prints one JSON object" '
     assert isinstance(d, dict), f"expected an object, got {d!r}"'
