@@ -117,3 +117,19 @@ fn a_copy_between_two_profiles_that_resolve_to_one_workspace_is_refused() {
         bed.requests()
     );
 }
+
+/// Completion scripts cover commands, flags and fixed values; profile names
+/// are not offered (clap computes completions at completion time only behind
+/// an unstable feature: see the README), so a script never runs dbsecrets.
+#[test]
+fn completion_scripts_complete_flags_and_fixed_values() {
+    let bed = Bed::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = Out::from(bed.bare().args(["completions", shell]).output().unwrap());
+        out.success();
+        for word in ["profile", "list-scopes", "uc", "text", "azure-keyvault"] {
+            assert!(out.stdout.contains(word), "{shell} lacks {word}");
+        }
+        assert!(!out.stdout.contains("COMPLETE="), "{shell}: not the dynamic registration");
+    }
+}
