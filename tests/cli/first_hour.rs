@@ -130,6 +130,9 @@ fn completion_scripts_complete_flags_and_fixed_values() {
         for word in ["profile", "list-scopes", "uc", "text", "azure-keyvault"] {
             assert!(out.stdout.contains(word), "{shell} lacks {word}");
         }
-        assert!(!out.stdout.contains("COMPLETE="), "{shell}: not the dynamic registration");
+        assert!(
+            !out.stdout.contains("COMPLETE="),
+            "{shell}: not the dynamic registration"
+        );
     }
 }
