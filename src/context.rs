@@ -196,11 +196,11 @@ impl Context {
         let cfg = config::resolve(&overrides, self.env(), self.home()).inspect_err(|e| {
             // The file was read before the failure: its permissions still deserve the warning.
             if let Some(w) = e.file_read().and_then(config::permission_warning) {
-                self.warn(&w);
+                self.advise(&w);
             }
         })?;
         for w in &cfg.warnings {
-            self.warn(w);
+            self.advise(w);
         }
         self.warn_overridden(&cfg);
         Ok(self.config.get_or_init(|| cfg))
@@ -226,7 +226,7 @@ impl Context {
                 let overrides = self.overrides(Some((p, flag)), false);
                 let cfg = config::resolve(&overrides, self.env(), self.home())?;
                 for w in &cfg.warnings {
-                    self.warn(w);
+                    self.advise(w);
                 }
                 self.warn_overridden(&cfg);
                 self.client_for(&cfg)
@@ -322,6 +322,14 @@ impl Context {
     pub fn info(&self, msg: &str) {
         if !self.global.quiet {
             self.io.write_stderr(&format!("{msg}\n"));
+        }
+    }
+
+    /// A warning about the user's setup that they may have chosen to accept
+    /// (a config file others can read): on stderr, silenced by --quiet.
+    pub fn advise(&self, msg: &str) {
+        if !self.global.quiet {
+            self.warn(msg);
         }
     }
 

@@ -295,13 +295,34 @@ pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> crate::failu
             || a.starts_with("--string-value=")
             || a.starts_with("--bytes-value=")
     });
-    mask_usage_error(e, secret_line)
+    mask_usage_error(e, secret_line, &command_words(args))
+}
+
+/// The subcommand words of a command line (`dbsecrets uc put`), found by
+/// walking clap's own definitions (aliases included), for a pointer to the
+/// right `--help`.
+fn command_words(args: &[std::ffi::OsString]) -> String {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut words = vec!["dbsecrets".to_string()];
+    for a in args.iter().skip(1) {
+        let a = a.to_string_lossy();
+        let Some(sub) = cmd
+            .get_subcommands()
+            .find(|s| s.get_name() == a || s.get_all_aliases().any(|x| x == a))
+            .cloned()
+        else {
+            continue;
+        };
+        words.push(sub.get_name().to_string());
+        cmd = sub;
+    }
+    words.join(" ")
 }
 
 /// A clap error as two lines: clap's message, and where to read the usage.
 /// With `mask`, every quoted word that is not a flag's name is shown as `***`
 /// and clap's tip (which repeats the word) is dropped.
-fn mask_usage_error(e: &clap::Error, mask: bool) -> crate::failure::Failure {
+fn mask_usage_error(e: &clap::Error, mask: bool, command: &str) -> crate::failure::Failure {
     let text = e.to_string();
     // The first paragraph: the message and any indented detail under it.
     let first: Vec<&str> = text
@@ -328,7 +349,7 @@ fn mask_usage_error(e: &clap::Error, mask: bool) -> crate::failure::Failure {
                 .collect();
             format!("usage: {usage}; see `{} --help`", command.join(" "))
         }
-        (None, None) => "see `dbsecrets --help`".to_string(),
+        (None, None) => format!("see `{command} --help`"),
     };
     crate::failure::Failure::usage(message).with_hint(hint)
 }

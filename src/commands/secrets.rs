@@ -124,10 +124,10 @@ pub async fn put(ctx: &Context, args: PutArgs, value: SecretValue) -> Result<Rep
     Ok(Report::outcome(
         outcome,
         format!(
-            "Stored secret '{}' in scope '{}' ({} bytes).",
+            "Stored secret '{}' in scope '{}' ({}).",
             args.key,
             args.scope,
-            value.len()
+            crate::output::bytes(value.len())
         ),
     ))
 }

@@ -151,6 +151,15 @@ pub fn emit(
     }
 }
 
+/// A size for people: `1 byte`, `12 bytes`.
+pub fn bytes(n: usize) -> String {
+    if n == 1 {
+        "1 byte".to_string()
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 /// Milliseconds since the epoch as RFC 3339 in UTC, e.g. `2024-05-01T12:00:00.000Z`.
 pub fn rfc3339_utc(ms: i64) -> Option<String> {
     chrono::DateTime::from_timestamp_millis(ms)

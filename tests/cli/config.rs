@@ -355,15 +355,24 @@ fn a_config_file_readable_by_others_gets_one_warning() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     let out = Out::from(
         bed.bare()
-            .args(["list-scopes", "-p", "DEV", "-q"])
+            .args(["list-scopes", "-p", "DEV"])
             .output()
             .unwrap(),
     );
     out.success();
     assert_eq!(
         out.stderr,
-        format!("warning: {} is accessible by other users (mode 644) and may hold credentials; run: chmod 600 {}\n", path.display(), path.display())
+        format!("warning: {} is accessible by other users (mode 644) and may hold credentials; run: chmod 600 {}\nNo secret scopes in this workspace.\n", path.display(), path.display())
     );
+    // A setup the user chose to keep: --quiet silences it.
+    let out = Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "DEV", "-q"])
+            .output()
+            .unwrap(),
+    );
+    out.success();
+    assert_eq!(out.stderr, "", "-q silences the permission warning");
 }
 
 #[cfg(unix)]
@@ -386,7 +395,12 @@ fn the_permission_warning_comes_with_a_profile_error_too() {
         "{}",
         out.stderr
     );
-    assert!(lines[1].starts_with("error: resolve: "), "{}", out.stderr);
+    assert!(lines[1].starts_with("error: "), "{}", out.stderr);
+    assert!(
+        lines[1].ends_with("has no PROD profile configured"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

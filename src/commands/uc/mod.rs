@@ -189,7 +189,10 @@ pub async fn put(ctx: &Context, args: UcPutArgs, value: SecretValue) -> Result<R
     match created {
         Ok(_) => {
             outcome.result = "created";
-            let sentence = format!("Created secret '{full}' ({} bytes).", value.len());
+            let sentence = format!(
+                "Created secret '{full}' ({}).",
+                crate::output::bytes(value.len())
+            );
             Ok(Report::outcome(outcome, sentence))
         }
         Err(e) if e.is_already_exists() && args.no_overwrite => Err(Failure::new(
@@ -218,9 +221,9 @@ pub async fn put(ctx: &Context, args: UcPutArgs, value: SecretValue) -> Result<R
             outcome.result = "updated";
             outcome.changed = Some(changed.clone());
             let sentence = format!(
-                "Updated secret '{full}' ({}; {} bytes).",
+                "Updated secret '{full}' ({}; {}).",
                 changed.replace(',', ", "),
-                value.len()
+                crate::output::bytes(value.len())
             );
             Ok(Report::outcome(outcome, sentence))
         }

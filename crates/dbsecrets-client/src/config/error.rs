@@ -9,7 +9,7 @@ use super::attributes::AUTH_DOCS;
 /// [`InvalidSettings`](crate::ErrorKind::InvalidSettings).
 ///
 /// The messages follow the official tools' wording where they have one
-/// (`resolve: …`, `validate: …`) and never show a credential;
+/// (`validate: …`) and never show a credential;
 /// [`ConfigError::hint`] gives the next step. New variants may be added.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -40,7 +40,7 @@ pub enum ConfigError {
     },
     /// The profile asked for (flag, `DATABRICKS_CONFIG_PROFILE` or
     /// `default_profile`) is not a section of the config file.
-    #[error("resolve: {} has no {profile} profile configured", path.display())]
+    #[error("{} has no {profile} profile configured", path.display())]
     ProfileNotFound {
         /// The config file.
         path: PathBuf,
@@ -50,7 +50,7 @@ pub enum ConfigError {
         available: Vec<String>,
     },
     /// A profile was asked for, but the config file does not exist.
-    #[error("resolve: config file {} does not exist, so it has no {profile} profile", path.display())]
+    #[error("config file {} does not exist, so it has no {profile} profile", path.display())]
     NoConfigFile {
         /// The config file that was looked for.
         path: PathBuf,
