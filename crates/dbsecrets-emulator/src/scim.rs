@@ -5,8 +5,7 @@ use axum::http::Method;
 use axum::response::Response;
 use serde_json::json;
 
-use super::handlers::raw_response;
-use super::secrets_api::{endpoint_not_found, error_response};
+use super::secrets_api::{endpoint_not_found, error_or_json, error_response};
 use super::state::Caller;
 
 /// The path of the current user.
@@ -31,7 +30,7 @@ pub fn me(caller: &Caller, method: &Method) -> Response {
         "active": true,
         "groups": groups,
     });
-    raw_response(200, "application/json", body.to_string(), None)
+    error_or_json(Ok(body), ME_PATH)
 }
 
 /// A numeric id that stays the same for a name across runs.
