@@ -14,4 +14,4 @@ workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
 ((${#workflows[@]})) || { echo "no workflows in .github/workflows" >&2; exit 1; }
 
 node scripts/lint-workflows.cjs "${workflows[@]}"
-.tools/venv/bin/zizmor --quiet --offline --no-progress --persona pedantic "${workflows[@]}"
+.tools/venv/bin/zizmor --quiet --offline --no-progress --color never --persona pedantic "${workflows[@]}"
