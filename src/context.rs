@@ -97,10 +97,28 @@ pub struct Context {
     events: Arc<dyn EventSink>,
 }
 
+/// The user's home directory, where `~/.databrickscfg` is looked for: `$HOME`.
+#[cfg(not(windows))]
+fn home_dir() -> Option<std::path::PathBuf> {
+    dirs::home_dir()
+}
+
+/// On Windows, `%USERPROFILE%` when it is set, as the official CLI (Go's
+/// `os.UserHomeDir`) and the Python SDK (`expanduser`) read it, so that it can
+/// be pointed elsewhere as `HOME` can on Unix; otherwise the profile folder
+/// that Windows reports.
+#[cfg(windows)]
+fn home_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("USERPROFILE")
+        .filter(|p| !p.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(dirs::home_dir)
+}
+
 impl Context {
     /// A context that reads the process's environment and the user's home directory.
     pub fn new(global: GlobalArgs, io: Io) -> Self {
-        Self::with_env(global, io, Box::new(ProcessEnv), dirs::home_dir())
+        Self::with_env(global, io, Box::new(ProcessEnv), home_dir())
     }
 
     /// A context with the environment and home directory of the caller's choosing (tests).

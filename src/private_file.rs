@@ -1,5 +1,10 @@
 //! Files that hold secret values (`export --output-file`): readable by the
 //! owner only, from the first byte, and replaced atomically.
+//!
+//! That is on Unix. On Windows there are no mode bits: the new file gets the
+//! access its folder's ACLs pass on (under the user's profile, the user,
+//! SYSTEM and Administrators only); no ACL of its own is set, a documented
+//! limitation (`docs/reliability-and-security.md`).
 
 use std::io::Write;
 use std::path::Path;
@@ -52,7 +57,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     written
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

@@ -38,6 +38,9 @@ fn export_where_get_is_refused_says_so_and_writes_nothing() {
     assert!(!file.exists());
 }
 
+/// Linux only: `script -qec` is util-linux's; macOS's BSD `script` takes
+/// other flags, and Windows has none.
+#[cfg(target_os = "linux")]
 #[test]
 fn export_refuses_to_print_values_on_a_terminal_without_reveal() {
     // `script` gives the command a terminal for stdout.

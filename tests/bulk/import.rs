@@ -66,19 +66,31 @@ fn import_dotenv_with_every_feature_then_export_round_trips() {
 
     // To a file: mode 0600, even over an existing world-readable file.
     let file = write(bed.home.path(), "backup.env", b"old");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    // Windows has no mode bits: the file gets its folder's ACLs, and says so.
+    #[cfg(unix)]
+    let access = "mode 0600";
+    #[cfg(not(unix))]
+    let access = "access inherited from its folder";
     let out = bed.run(&["export", "app", "--output-file", file.to_str().unwrap()]);
     out.success().stdout_is("");
     assert_eq!(
         out.stderr,
         format!(
-            "Exported 8 secrets of scope 'app' to {} (mode 0600).\n",
+            "Exported 8 secrets of scope 'app' to {} ({access}).\n",
             file.display()
         )
     );
-    let meta = std::fs::metadata(&file).unwrap();
-    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(&file).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
     assert_eq!(std::fs::read(&file).unwrap(), exported_bytes(&bed, "app"));
 }
 

@@ -40,6 +40,13 @@ impl Bed {
         c.env_clear()
             .env("HOME", self.home.path())
             .env("PATH", std::env::var("PATH").unwrap_or_default());
+        // Windows: the home directory is USERPROFILE, and sockets do not work
+        // without SystemRoot (WSAStartup fails with 10106).
+        #[cfg(windows)]
+        c.env("USERPROFILE", self.home.path()).env(
+            "SystemRoot",
+            std::env::var_os("SystemRoot").unwrap_or_default(),
+        );
         c.timeout(std::time::Duration::from_secs(60));
         c
     }
@@ -197,12 +204,18 @@ impl Out {
 impl Bed {
     /// Starts `dbsecrets ARGS` against `host` in the background (stdout and stderr piped).
     pub fn spawn_against(&self, host: &str, args: &[&str]) -> std::process::Child {
-        std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"))
-            .env_clear()
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"));
+        c.env_clear()
             .env("HOME", self.home.path())
             .env("DATABRICKS_HOST", host)
-            .env("DATABRICKS_TOKEN", "t")
-            .args(args)
+            .env("DATABRICKS_TOKEN", "t");
+        // As in `bare`: Windows needs USERPROFILE and SystemRoot.
+        #[cfg(windows)]
+        c.env("USERPROFILE", self.home.path()).env(
+            "SystemRoot",
+            std::env::var_os("SystemRoot").unwrap_or_default(),
+        );
+        c.args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

@@ -12,6 +12,13 @@ use crate::failure::{exit, Failure};
 use crate::output::{Body, Report};
 use crate::private_file::write_private;
 
+/// Who may read an `--output-file`: mode 0600 on Unix; on Windows the ACLs
+/// inherited from its folder decide (see `private_file`).
+#[cfg(unix)]
+const FILE_ACCESS: &str = "mode 0600";
+#[cfg(not(unix))]
+const FILE_ACCESS: &str = "access inherited from its folder";
+
 pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> {
     check(names::scope(&args.scope))?;
     let format = file::format_for(args.output_file.as_deref(), args.format);
@@ -76,7 +83,7 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> 
         Some(path) => {
             write_private(path, &bytes)?;
             Ok(Report::new(Body::Nothing).note(format!(
-                "Exported {} secret{} of scope '{}' to {} (mode 0600).",
+                "Exported {} secret{} of scope '{}' to {} ({FILE_ACCESS}).",
                 items.len(),
                 if items.len() == 1 { "" } else { "s" },
                 args.scope,

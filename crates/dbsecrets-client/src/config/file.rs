@@ -179,6 +179,8 @@ pub fn permission_warning(path: &Path) -> Option<String> {
     })
 }
 
+/// Never a warning on systems other than Unix: Windows has no mode bits, and
+/// what its ACLs allow is not examined (see `docs/reliability-and-security.md`).
 #[cfg(not(unix))]
 pub fn permission_warning(_path: &Path) -> Option<String> {
     None
