@@ -4,7 +4,7 @@ use dbsecrets_client::names;
 use dbsecrets_client::secrets::models::AclItem;
 use serde::Serialize;
 
-use super::{check, no_scope_hint, scope_failure};
+use super::{check, deleted, no_scope_hint, scope_failure};
 use crate::cli::{AclArgs, DeleteAclArgs, PutAclArgs, ScopeArg};
 use crate::context::Context;
 use crate::failure::Failure;
@@ -115,30 +115,32 @@ pub async fn delete(ctx: &Context, args: DeleteAclArgs) -> Result<Report, Failur
         "cannot remove the ACL of {} on scope '{}'",
         args.principal, args.scope
     );
-    let mut outcome = Outcome::new("revoked", &args.scope);
-    outcome.principal = Some(args.principal.clone());
-    match client
+    let result = client
         .secrets()
         .delete_acl(&args.scope, &args.principal)
-        .await
-    {
-        Ok(()) => Ok(Report::outcome(
-            outcome,
-            format!(
-                "Removed the ACL of {} on scope '{}'.",
-                args.principal, args.scope
-            ),
-        )),
-        Err(e) if e.is_not_found() && args.if_exists => {
-            outcome.result = "absent";
-            Ok(Report::outcome(
-                outcome,
-                format!(
-                    "{} has no ACL on scope '{}'; nothing to do.",
-                    args.principal, args.scope
-                ),
-            ))
-        }
+        .await;
+    let outcome = |result| {
+        let mut o = Outcome::new(
+            if result == "deleted" {
+                "revoked"
+            } else {
+                result
+            },
+            &args.scope,
+        );
+        o.principal = Some(args.principal.clone());
+        o
+    };
+    let done = format!(
+        "Removed the ACL of {} on scope '{}'.",
+        args.principal, args.scope
+    );
+    let absent = format!(
+        "{} has no ACL on scope '{}'; nothing to do.",
+        args.principal, args.scope
+    );
+    match deleted(result, args.if_exists, outcome, done, absent) {
+        Ok(report) => Ok(report),
         Err(e) => Err(scope_failure(ctx, &e, &doing, (&args.scope, None), || {
             format!(
                 "see every ACL of the scope with {}; --if-exists makes this a no-op",

@@ -143,6 +143,23 @@ fn notebook_only(doing: &str, what: Option<(&str, &str)>) -> Failure {
     }
 }
 
+/// The report of a delete: `done` when it went, or, with `--if-exists`,
+/// `absent` when it was already gone (result `absent`); any other failure is
+/// the caller's to explain. `outcome` makes the outcome for a result.
+fn deleted<O: crate::output::Columns>(
+    result: Result<(), Error>,
+    if_exists: bool,
+    outcome: impl FnOnce(&'static str) -> O,
+    done: String,
+    absent: String,
+) -> Result<Report, Error> {
+    match result {
+        Ok(()) => Ok(Report::outcome(outcome("deleted"), done)),
+        Err(e) if e.is_not_found() && if_exists => Ok(Report::outcome(outcome("absent"), absent)),
+        Err(e) => Err(e),
+    }
+}
+
 /// The hint for a scope that does not exist.
 fn no_scope_hint(ctx: &Context, scope: &str) -> String {
     format!(

@@ -5,7 +5,7 @@ use dbsecrets_client::secrets::models::{CreateScope, KeyVaultMetadata, SecretSco
 use dbsecrets_client::ErrorKind;
 use serde::Serialize;
 
-use super::{check, scope_failure};
+use super::{check, deleted, scope_failure};
 use crate::cli::{Backend, CreateScopeArgs, DeleteScopeArgs};
 use crate::context::Context;
 use crate::failure::Failure;
@@ -147,37 +147,29 @@ pub async fn delete(
             format!("check the name with {}", ctx.suggest("list-scopes"))
         })
     };
+    let absent = format!("Scope '{}' does not exist; nothing to do.", args.scope);
+    let outcome = |result| Outcome::new(result, &args.scope);
     // Nobody was asked: say afterwards exactly what went with the scope.
     let mut count = None;
     if confirmed.unattended {
         match client.secrets().list_secrets(&args.scope).await {
             Ok(secrets) => count = Some(secrets.len()),
-            Err(e) if e.is_not_found() && args.if_exists => return Ok(absent(&args.scope)),
-            Err(e) => return Err(fail(&e)),
+            Err(e) => {
+                return deleted(Err(e), args.if_exists, outcome, String::new(), absent)
+                    .map_err(|e| fail(&e))
+            }
         }
     }
-    match client.secrets().delete_scope(&args.scope).await {
-        Ok(()) => Ok(Report::outcome(
-            Outcome::new("deleted", &args.scope),
-            match count {
-                Some(n) => format!(
-                    "Deleted scope '{}' and its {n} secret{}.",
-                    args.scope,
-                    if n == 1 { "" } else { "s" }
-                ),
-                None => format!("Deleted scope '{}' and every secret in it.", args.scope),
-            },
-        )),
-        Err(e) if e.is_not_found() && args.if_exists => Ok(absent(&args.scope)),
-        Err(e) => Err(fail(&e)),
-    }
-}
-
-fn absent(scope: &str) -> Report {
-    Report::outcome(
-        Outcome::new("absent", scope),
-        format!("Scope '{scope}' does not exist; nothing to do."),
-    )
+    let done = match count {
+        Some(n) => format!(
+            "Deleted scope '{}' and its {n} secret{}.",
+            args.scope,
+            if n == 1 { "" } else { "s" }
+        ),
+        None => format!("Deleted scope '{}' and every secret in it.", args.scope),
+    };
+    let result = client.secrets().delete_scope(&args.scope).await;
+    deleted(result, args.if_exists, outcome, done, absent).map_err(|e| fail(&e))
 }
 
 /// Proof that deleting the scope may go ahead: --yes, yes at the prompt, or

@@ -5,7 +5,7 @@ use dbsecrets_client::secrets::models::SecretMetadata;
 use dbsecrets_client::SecretValue;
 use serde::Serialize;
 
-use super::{check, no_key_hint, no_scope_hint, scope_failure};
+use super::{check, deleted, no_key_hint, no_scope_hint, scope_failure};
 use crate::cli::{DeleteArgs, PutArgs, ScopeArg, SecretArg};
 use crate::context::Context;
 use crate::failure::Failure;
@@ -182,23 +182,19 @@ pub async fn delete(ctx: &Context, args: DeleteArgs) -> Result<Report, Failure> 
         "cannot delete secret '{}' in scope '{}'",
         args.key, args.scope
     );
-    let mut outcome = Outcome::new("deleted", &args.scope);
-    outcome.key = Some(args.key.clone());
-    match client.secrets().delete_secret(&args.scope, &args.key).await {
-        Ok(()) => Ok(Report::outcome(
-            outcome,
-            format!("Deleted secret '{}' from scope '{}'.", args.key, args.scope),
-        )),
-        Err(e) if e.is_not_found() && args.if_exists => {
-            outcome.result = "absent";
-            Ok(Report::outcome(
-                outcome,
-                format!(
-                    "Secret '{}' is not in scope '{}'; nothing to do.",
-                    args.key, args.scope
-                ),
-            ))
-        }
+    let result = client.secrets().delete_secret(&args.scope, &args.key).await;
+    let outcome = |result| {
+        let mut o = Outcome::new(result, &args.scope);
+        o.key = Some(args.key.clone());
+        o
+    };
+    let done = format!("Deleted secret '{}' from scope '{}'.", args.key, args.scope);
+    let absent = format!(
+        "Secret '{}' is not in scope '{}'; nothing to do.",
+        args.key, args.scope
+    );
+    match deleted(result, args.if_exists, outcome, done, absent) {
+        Ok(report) => Ok(report),
         Err(e) => {
             let hint = if e.is_not_found() {
                 no_key_hint(

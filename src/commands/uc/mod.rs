@@ -14,6 +14,7 @@ use secrecy::{ExposeSecret, SecretBox, SecretString};
 pub use grants::{grant, grants, revoke};
 pub use rows::{UcOutcome, UcSecretDetail, UcSecretRow};
 
+use super::deleted;
 use crate::cli::{UcDeleteArgs, UcListArgs, UcNameArg, UcPutArgs, UcUpdateArgs};
 use crate::context::Context;
 use crate::failure::Failure;
@@ -335,31 +336,21 @@ pub async fn delete(ctx: &Context, args: UcDeleteArgs) -> Result<Report, Failure
     let name = secret_name(&args.name)?;
     let client = ctx.client()?;
     let full = name.full_name();
-    match client.secrets_uc().delete(&full).await {
-        Ok(()) => Ok(Report::outcome(
-            UcOutcome {
-                result: "deleted",
-                full_name: full.clone(),
-                ..UcOutcome::default()
-            },
-            format!("Deleted secret '{full}'."),
-        )),
-        Err(e) if e.is_not_found() && args.if_exists => Ok(Report::outcome(
-            UcOutcome {
-                result: "absent",
-                full_name: full.clone(),
-                ..UcOutcome::default()
-            },
-            format!("Secret '{full}' does not exist; nothing to do."),
-        )),
-        Err(e) => {
-            let doing = format!("cannot delete secret '{full}'");
-            let failure = uc_failure(ctx, &e, &doing, Operation::Delete, &name);
-            Err(if e.is_not_found() {
-                failure.with_hint("--if-exists makes this a no-op")
-            } else {
-                failure
-            })
+    let result = client.secrets_uc().delete(&full).await;
+    let outcome = |result| UcOutcome {
+        result,
+        full_name: full.clone(),
+        ..UcOutcome::default()
+    };
+    let done = format!("Deleted secret '{full}'.");
+    let absent = format!("Secret '{full}' does not exist; nothing to do.");
+    deleted(result, args.if_exists, outcome, done, absent).map_err(|e| {
+        let doing = format!("cannot delete secret '{full}'");
+        let failure = uc_failure(ctx, &e, &doing, Operation::Delete, &name);
+        if e.is_not_found() {
+            failure.with_hint("--if-exists makes this a no-op")
+        } else {
+            failure
         }
-    }
+    })
 }
