@@ -16,8 +16,29 @@ pub struct ValueSource<'a> {
     /// Shown in the prompt, e.g. `my-scope/api-key`.
     pub label: String,
     /// The service's rule for a value (size, encoding).
-    pub check: fn(&SecretValue) -> Result<(), Failure>,
+    pub rule: &'static ValueRule,
 }
+
+/// A service's rule for a value.
+pub struct ValueRule {
+    /// Checks a value that was read.
+    pub check: fn(&SecretValue) -> Result<(), Failure>,
+    /// The most bytes the service takes: a file or standard input is read no
+    /// further than this (one byte more tells that it is too large).
+    pub limit: usize,
+}
+
+/// A workspace secret's value.
+pub const SCOPE_VALUE: &ValueRule = &ValueRule {
+    check: scope_value,
+    limit: names::MAX_VALUE_BYTES,
+};
+
+/// A Unity Catalog secret's value.
+pub const UC_VALUE: &ValueRule = &ValueRule {
+    check: uc_value,
+    limit: names::MAX_UC_VALUE_BYTES,
+};
 
 /// A workspace secret's value: not empty, at most 128 KiB.
 pub fn scope_value(value: &SecretValue) -> Result<(), Failure> {
@@ -36,22 +57,36 @@ pub fn read_value(io: &Io, src: ValueSource<'_>) -> Result<SecretValue, Failure>
     let value = if let Some(v) = src.value {
         SecretValue::text(v.0.clone())
     } else if let Some(path) = src.value_file {
-        let bytes = std::fs::read(path).map_err(|e| {
-            Failure::usage(format!(
-                "cannot read the value file {}: {}",
-                path.display(),
-                io_reason(&e)
-            ))
-        })?;
+        let shown = format!("the value file {}", path.display());
+        let cannot =
+            |e: std::io::Error| Failure::usage(format!("cannot read {shown}: {}", io_reason(&e)));
+        let mut bytes = Vec::new();
+        let whole = std::fs::File::open(path)
+            .and_then(|mut f| {
+                crate::terminal::read_at_most(&mut f, &mut bytes, src.rule.limit as u64)
+            })
+            .map_err(cannot)?;
+        if !whole {
+            secrecy::zeroize::Zeroize::zeroize(&mut bytes);
+            return Err(too_large(&shown, src.rule.limit));
+        }
         SecretValue::from_bytes(bytes)
     } else if !io.term.stdin {
         let mut bytes = Vec::new();
-        io.read_stdin(&mut bytes).map_err(|e| {
-            Failure::usage(format!(
-                "cannot read the value from standard input: {}",
-                io_reason(&e)
-            ))
-        })?;
+        // Two bytes more than the limit, so that the newline that `echo` adds
+        // (`\r\n` on Windows) to a value of exactly the limit still fits.
+        let whole = io
+            .read_stdin(&mut bytes, src.rule.limit as u64 + 2)
+            .map_err(|e| {
+                Failure::usage(format!(
+                    "cannot read the value from standard input: {}",
+                    io_reason(&e)
+                ))
+            })?;
+        if !whole {
+            secrecy::zeroize::Zeroize::zeroize(&mut bytes);
+            return Err(too_large("standard input", src.rule.limit));
+        }
         if bytes.is_empty() {
             return Err(Failure::usage("no value given: standard input is empty")
                 .with_hint("pass --value, --value-file, or pipe the value in (e.g. printf '%s' \"$TOKEN\" | dbsecrets put SCOPE KEY)"));
@@ -60,8 +95,16 @@ pub fn read_value(io: &Io, src: ValueSource<'_>) -> Result<SecretValue, Failure>
     } else {
         prompt_twice(io, &src.label)?
     };
-    (src.check)(&value)?;
+    (src.rule.check)(&value)?;
     Ok(value)
+}
+
+/// A value larger than the service takes, found while reading it.
+fn too_large(source: &str, limit: usize) -> Failure {
+    Failure::usage(format!(
+        "the secret value in {source} is larger than {limit} bytes; the service accepts at most {limit} bytes ({} KiB): nothing was sent",
+        limit / 1024
+    ))
 }
 
 /// Removes ONE trailing `\n` or `\r\n` (what `echo` and `$(…)` add), nothing else.
@@ -141,7 +184,7 @@ mod tests {
             value,
             value_file: file,
             label: String::new(),
-            check: scope_value,
+            rule: SCOPE_VALUE,
         }
     }
 

@@ -96,12 +96,13 @@ impl Io {
         let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
     }
 
-    /// Reads all of standard input.
-    pub fn read_stdin(&self, into: &mut Vec<u8>) -> std::io::Result<usize> {
-        self.stdin
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .read_to_end(into)
+    /// Reads standard input to its end, but no more than `limit` bytes:
+    /// `Ok(false)` when it holds more (and `into` then holds `limit + 1`
+    /// bytes), so that `/dev/zero` or a stream that never ends stops at the
+    /// limit, in bounded memory and time.
+    pub fn read_stdin(&self, into: &mut Vec<u8>, limit: u64) -> std::io::Result<bool> {
+        let mut stdin = self.stdin.lock().unwrap_or_else(|p| p.into_inner());
+        read_at_most(&mut *stdin, into, limit)
     }
 
     /// Reads one line of standard input (an answer to a question).
@@ -121,4 +122,12 @@ impl Io {
     pub(crate) fn stderr(&self) -> Stream {
         self.stderr.clone()
     }
+}
+
+/// Reads `r` to its end into `into`, but no more than `limit` bytes: `false`
+/// when it holds more (`into` then holds `limit + 1` bytes). A file of
+/// gigabytes, `/dev/zero` or a pipe that never ends stops at the limit.
+pub fn read_at_most(r: &mut dyn Read, into: &mut Vec<u8>, limit: u64) -> std::io::Result<bool> {
+    let read = r.take(limit.saturating_add(1)).read_to_end(into)?;
+    Ok(read as u64 <= limit)
 }

@@ -87,7 +87,7 @@ pub fn read_value(ctx: &Context, args: &PutArgs) -> Result<SecretValue, Failure>
             value: args.value.as_ref(),
             value_file: args.value_file.as_deref(),
             label: format!("{}/{}", args.scope, args.key),
-            check: input::scope_value,
+            rule: input::SCOPE_VALUE,
         },
     )
 }

@@ -10,6 +10,7 @@ mod canary;
 mod config;
 mod errors;
 mod fast;
+mod hardening;
 mod hostile;
 mod resilience;
 mod roles;

@@ -2,7 +2,6 @@
 //! functions from bytes to entries and back; no value ever appears in a
 //! problem message, only keys and line numbers.
 
-use std::io::Read;
 use std::path::Path;
 
 use base64::Engine;
@@ -79,14 +78,20 @@ pub fn load(
     }
 }
 
+/// The largest file `import` and `sync` read: far more than a scope holds
+/// (1,000 secrets of up to 128 KiB, as dotenv), far less than a machine.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 fn read(io: &Io, path: &Path, name: &str) -> Result<Zeroizing<Vec<u8>>, Failure> {
     let mut bytes = Zeroizing::new(Vec::new());
+    // Size-checked while reading: a file that never ends stops at the limit.
     let result = if path == Path::new("-") {
-        io.read_stdin(&mut bytes).map(drop)
+        io.read_stdin(&mut bytes, MAX_FILE_BYTES)
     } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(drop))
+        std::fs::File::open(path)
+            .and_then(|mut f| crate::terminal::read_at_most(&mut f, &mut bytes, MAX_FILE_BYTES))
     };
-    result.map_err(|e| {
+    let whole = result.map_err(|e| {
         let reason = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
@@ -94,6 +99,13 @@ fn read(io: &Io, path: &Path, name: &str) -> Result<Zeroizing<Vec<u8>>, Failure>
         };
         Failure::usage(format!("cannot read {name}: {reason}"))
     })?;
+    if !whole {
+        return Err(Failure::usage(format!(
+            "{name} is larger than {} MiB, more than a scope can hold: nothing was sent",
+            MAX_FILE_BYTES / 1024 / 1024
+        ))
+        .with_hint("split the file, or check that it is the file you meant"));
+    }
     Ok(bytes)
 }
 

@@ -264,7 +264,7 @@ pub fn read_value(ctx: &Context, args: &UcPutArgs) -> Result<SecretValue, Failur
             value: args.value.as_ref(),
             value_file: args.value_file.as_deref(),
             label: args.name.clone(),
-            check: input::uc_value,
+            rule: input::UC_VALUE,
         },
     )
 }

@@ -1,0 +1,95 @@
+//! Hostile input from the user's side (issue 15): files and streams that never
+//! end, output paths that are links or devices, odd config files, a terminal
+//! of no width, credentials in usage errors, process hygiene.
+
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+/// A run that must end quickly: its output and how long it took.
+fn timed(mut c: assert_cmd::Command) -> (Out, Duration) {
+    c.timeout(Duration::from_secs(30));
+    let started = Instant::now();
+    let out = Out::from(c.output().unwrap());
+    (out, started.elapsed())
+}
+
+// Item 5: inputs are size-checked while they are read.
+
+#[cfg(unix)]
+#[test]
+fn endless_inputs_stop_at_their_limit() {
+    let bed = Bed::new();
+    bed.run(&["create-scope", "s"]).success();
+    bed.clear();
+    // A 2 GB file (sparse: no disk) and /dev/zero as --value-file.
+    let big = bed.home.path().join("big.bin");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(2 * 1024 * 1024 * 1024)
+        .unwrap();
+    for file in [big.to_str().unwrap(), "/dev/zero"] {
+        let mut c = bed.cmd();
+        c.args(["put", "s", "k", "--value-file", file]);
+        let (out, took) = timed(c);
+        out.fails(2)
+            .stderr_has("is larger than 131072 bytes; the service accepts at most 131072 bytes");
+        assert!(took < Duration::from_secs(10), "{file}: {took:?}");
+        let mut c = bed.cmd();
+        c.args(["uc", "put", "main.app.k", "--value-file", file]);
+        timed(c).0.fails(2).stderr_has("at most 61440 bytes");
+    }
+    // Standard input of /dev/zero, for a value and for an import.
+    for args in [&["put", "s", "k"][..], &["import", "s", "-"]] {
+        let started = Instant::now();
+        let out = Out::from(
+            std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"))
+                .env_clear()
+                .env("HOME", bed.home.path())
+                .env("DATABRICKS_HOST", bed.url())
+                .env("DATABRICKS_TOKEN", TOKEN)
+                .args(args)
+                .stdin(std::fs::File::open("/dev/zero").unwrap())
+                .output()
+                .unwrap(),
+        );
+        let took = started.elapsed();
+        out.fails(2).stderr_has("standard input");
+        assert!(out.stderr.contains("larger than"), "{}", out.stderr);
+        assert!(took < Duration::from_secs(10), "{args:?}: {took:?}");
+    }
+    // An import file that never ends.
+    let mut c = bed.cmd();
+    c.args(["import", "s", "/dev/zero"]);
+    timed(c)
+        .0
+        .fails(2)
+        .stderr_has("/dev/zero is larger than 64 MiB");
+    assert!(bed.requests().is_empty(), "nothing was sent");
+    // A config file that never ends.
+    let mut c = bed.bare();
+    c.env("DATABRICKS_CONFIG_FILE", "/dev/zero")
+        .args(["list-scopes", "-p", "DEV"]);
+    timed(c)
+        .0
+        .fails(2)
+        .stderr_has("cannot read config file /dev/zero: it is larger than 4 MiB");
+}
+
+#[test]
+fn a_value_of_exactly_the_limit_is_still_read_whole() {
+    let bed = Bed::new();
+    bed.run(&["create-scope", "s"]).success();
+    let mut value = "v".repeat(131_072);
+    let mut c = bed.cmd();
+    c.args(["put", "s", "k"]).write_stdin(format!("{value}\n"));
+    Out::from(c.output().unwrap()).success();
+    let file = bed.home.path().join("v.txt");
+    std::fs::write(&file, &value).unwrap();
+    bed.run(&["put", "s", "k", "--value-file", file.to_str().unwrap()])
+        .success();
+    value.push('v');
+    std::fs::write(&file, &value).unwrap();
+    bed.run(&["put", "s", "k", "--value-file", file.to_str().unwrap()])
+        .fails(2);
+}
