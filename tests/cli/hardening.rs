@@ -93,3 +93,54 @@ fn a_value_of_exactly_the_limit_is_still_read_whole() {
     bed.run(&["put", "s", "k", "--value-file", file.to_str().unwrap()])
         .fails(2);
 }
+
+// Items 7 and 16: the config file as editors write it, and as people get it wrong.
+
+#[test]
+fn a_config_file_with_a_byte_order_mark_reads_like_one_without() {
+    let bed = Bed::new();
+    bed.write_config(&format!(
+        "\u{feff}[DEV]\nhost = {}\ntoken = {TOKEN}\n",
+        bed.url()
+    ));
+    bed.bare()
+        .args(["list-scopes", "-p", "DEV"])
+        .assert()
+        .success();
+    list_call(&bed);
+    let out = Out::from(
+        bed.bare()
+            .args(["auth", "profiles", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    out.success();
+    assert_eq!(out.json()[0]["name"], "DEV", "{}", out.stdout);
+}
+
+#[test]
+fn a_config_file_that_cannot_be_parsed_is_told_in_the_users_terms() {
+    let bed = Bed::new();
+    let path = bed.write_config(&format!(
+        "[DEV]\nhost = {}\nthis line is not ini\ntoken = {TOKEN}\n\n[PROD]\nhost\n",
+        bed.url()
+    ));
+    let out = Out::from(
+        bed.bare()
+            .args(["list-scopes", "-p", "DEV"])
+            .output()
+            .unwrap(),
+    );
+    out.fails(2).stderr_has(&format!(
+        "error: cannot parse config file {}: line 3: \"this line is not ini\" is not \"key = value\" or \"[section]\"",
+        path.display()
+    ));
+    assert!(!out.stderr.contains("expecting"), "{}", out.stderr);
+    assert!(bed.requests().is_empty());
+    // A credential written without its `=` is not shown.
+    bed.write_config("[DEV]\nhost = http://127.0.0.1:9\ntoken dapi-s3cr3t-value\n");
+    let out = Out::from(bed.bare().args(["auth", "profiles"]).output().unwrap());
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    out.stderr_has("line 3: \"token ***\" is not \"key = value\"");
+    assert!(!out.stderr.contains("s3cr3t"), "{}", out.stderr);
+}

@@ -215,7 +215,7 @@ pub struct ConfigFile {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ParseProblem {
-    /// Not INI text: the parser's message, with its position.
+    /// Not INI text: the first bad line, `line N: what is wrong with it`.
     Syntax(String),
     /// A section that appears twice: its name.
     Duplicate(String),
@@ -247,8 +247,14 @@ impl ConfigFile {
             enabled_escape: false,
             ..ParseOption::default()
         };
-        let ini =
-            Ini::load_from_str_opt(text, opt).map_err(|e| ParseProblem::Syntax(e.to_string()))?;
+        // A byte order mark (Windows editors) is not part of the first line.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if let Some(problem) = super::syntax::first_bad_line(text) {
+            return Err(ParseProblem::Syntax(problem));
+        }
+        // Every line is of a known shape: a failure here is the parser's own.
+        let ini = Ini::load_from_str_opt(text, opt)
+            .map_err(|_| ParseProblem::Syntax("it is not INI text that can be read".into()))?;
         let mut file = ConfigFile::default();
         for (section, props) in ini.iter() {
             let Some(section) = section else {

@@ -1,0 +1,106 @@
+//! What each line of the config file may be, and what is wrong with the first
+//! one that is none of them, in the user's terms: `line 3: "this line is not
+//! ini" is not "key = value" or "[section]"`. Checked before the INI parser
+//! runs, whose own messages name positions in its terms (and often the end of
+//! the file, where it gave up, rather than the line that is wrong).
+
+use super::ATTRIBUTES;
+
+/// Longest part of a bad line shown in the message, in characters.
+const SHOWN_CHARS: usize = 60;
+
+/// The first line that is not blank, a comment (`#`, `;`), a `[section]` or a
+/// `key = value` (or `key: value`): `line N: what is wrong`.
+pub(super) fn first_bad_line(text: &str) -> Option<String> {
+    for (i, raw) in text.split('\n').enumerate() {
+        let line = raw.strip_suffix('\r').unwrap_or(raw).trim();
+        if let Some(problem) = problem(line) {
+            return Some(format!("line {}: {problem}", i + 1));
+        }
+    }
+    None
+}
+
+fn problem(line: &str) -> Option<String> {
+    if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+        return None;
+    }
+    if let Some(inner) = line.strip_prefix('[') {
+        let Some((name, rest)) = inner.split_once(']') else {
+            return Some(format!("{} has no closing \"]\"", shown(line)));
+        };
+        let rest = rest.trim_start();
+        if !(rest.is_empty() || rest.starts_with('#') || rest.starts_with(';')) {
+            return Some(format!(
+                "{} has text after the section's \"]\"",
+                shown(line)
+            ));
+        }
+        if name.trim().is_empty() {
+            return Some(format!("{} names no profile", shown(line)));
+        }
+        return None;
+    }
+    match line.find(['=', ':']) {
+        // The value is never shown: it may be a credential.
+        Some(0) => Some(format!("a value with no key before its \"{}\"", &line[..1])),
+        Some(_) => None,
+        None => Some(format!(
+            "{} is not \"key = value\" or \"[section]\"",
+            shown(line)
+        )),
+    }
+}
+
+/// A bad line as the message shows it: cleaned, capped, and masked where it
+/// may hold a credential (a credential key without its `=`, or one long word,
+/// which may be a pasted token).
+fn shown(line: &str) -> String {
+    let mut words = line.split_whitespace();
+    let first = words.next().unwrap_or_default();
+    let sensitive = ATTRIBUTES
+        .iter()
+        .any(|a| a.sensitive && a.name.eq_ignore_ascii_case(first));
+    if sensitive && words.next().is_some() {
+        return format!("\"{} ***\"", crate::error::clean(first, SHOWN_CHARS));
+    }
+    if !line.contains(char::is_whitespace) && line.chars().count() >= 20 {
+        return format!(
+            "a word of {} characters (not shown: it may be a credential)",
+            line.chars().count()
+        );
+    }
+    format!("\"{}\"", crate::error::clean(line, SHOWN_CHARS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_bad_line_in_the_users_terms() {
+        let text = "[a]\nhost = x\nthis line is not ini\n\n[b]\nk\n";
+        assert_eq!(
+            first_bad_line(text).as_deref(),
+            Some("line 3: \"this line is not ini\" is not \"key = value\" or \"[section]\"")
+        );
+        for (text, want) in [
+            ("[a\nk=v\n", "line 1: \"[a\" has no closing \"]\""),
+            ("[a] x\n", "line 1: \"[a] x\" has text after the section's \"]\""),
+            ("[ ]\n", "line 1: \"[ ]\" names no profile"),
+            ("[a]\r\n= s3cr3t\r\n", "line 2: a value with no key before its \"=\""),
+            ("[a]\ntoken dapi-s3cr3t\n", "line 2: \"token ***\" is not \"key = value\" or \"[section]\""),
+            ("[a]\ndapi0123456789abcdef0123\n", "line 2: a word of 24 characters (not shown: it may be a credential) is not \"key = value\" or \"[section]\""),
+            ("x\x1b[2J y\n", "line 1: \"x [2J y\" is not \"key = value\" or \"[section]\""),
+        ] {
+            assert_eq!(first_bad_line(text).as_deref(), Some(want), "{text:?}");
+        }
+        for good in [
+            "",
+            "# c\n; c\n[a] ; c\n k = v # c\nk2: v\n\n[__settings__]\n",
+            "k=v\n",
+        ] {
+            assert_eq!(first_bad_line(good), None, "{good:?}");
+        }
+    }
+}
