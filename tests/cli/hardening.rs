@@ -144,3 +144,82 @@ fn a_config_file_that_cannot_be_parsed_is_told_in_the_users_terms() {
     out.stderr_has("line 3: \"token ***\" is not \"key = value\"");
     assert!(!out.stderr.contains("s3cr3t"), "{}", out.stderr);
 }
+
+// Item 6: --output-file through links, to devices, pipes and /dev/fd/N.
+
+#[cfg(unix)]
+#[test]
+fn output_file_writes_through_a_link_and_never_replaces_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let bed = Bed::new();
+    bed.scope_with("s", &[("k", "v1")]);
+    let dir = bed.home.path();
+    let real = dir.join("real.json");
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    bed.run(&["export", "s", "--output-file", link.to_str().unwrap()])
+        .success()
+        .stderr_has("(mode 0600)");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        "{\n  \"k\": \"v1\"\n}\n"
+    );
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // A link to nothing: refused, the link left as it is.
+    let dangling = dir.join("dangling.json");
+    std::os::unix::fs::symlink(dir.join("missing/x.json"), &dangling).unwrap();
+    bed.run(&["export", "s", "--output-file", dangling.to_str().unwrap()])
+        .fails(2)
+        .stderr_has("is a symbolic link to");
+    assert!(std::fs::symlink_metadata(&dangling)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.to_string_lossy().ends_with(".tmp")),
+        "{names:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_file_writes_to_a_fifo_and_dev_fd_directly() {
+    use std::os::unix::fs::FileTypeExt;
+    let bed = Bed::new();
+    bed.scope_with("s", &[("k", "v1")]);
+    let fifo = bed.home.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = bed.run(&["export", "s", "--output-file", fifo.to_str().unwrap()]);
+    out.success();
+    assert!(!out.stderr.contains("mode 0600"), "{}", out.stderr);
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo(),
+        "the FIFO was replaced"
+    );
+    assert_eq!(reader.join().unwrap(), "k=\"v1\"\n");
+    // /dev/fd/1, as process substitution gives: standard output itself.
+    let out = bed.run(&["export", "s", "--output-file", "/dev/fd/1"]);
+    out.success();
+    assert_eq!(out.stdout, "k=\"v1\"\n", "{}", out.stderr);
+}

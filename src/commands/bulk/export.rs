@@ -10,7 +10,7 @@ use crate::commands::check;
 use crate::context::Context;
 use crate::failure::{exit, Failure};
 use crate::output::{Body, Report};
-use crate::private_file::write_private;
+use crate::private_file::{write_private, Written};
 
 pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> {
     check(names::scope(&args.scope))?;
@@ -74,9 +74,12 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> 
     };
     match &args.output_file {
         Some(path) => {
-            write_private(path, &bytes)?;
+            let mode = match write_private(path, &bytes)? {
+                Written::File => " (mode 0600)",
+                Written::Stream => "",
+            };
             Ok(Report::new(Body::Nothing).note(format!(
-                "Exported {} secret{} of scope '{}' to {} (mode 0600).",
+                "Exported {} secret{} of scope '{}' to {}{mode}.",
                 items.len(),
                 if items.len() == 1 { "" } else { "s" },
                 args.scope,
