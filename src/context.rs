@@ -148,6 +148,7 @@ impl Context {
         Style {
             terminal: self.io.term.stdout,
             color: self.io.term.color,
+            width: self.io.term.width,
         }
     }
 

@@ -15,6 +15,9 @@ pub struct Terminal {
     pub stderr: bool,
     /// Colour allowed: stdout is a terminal and NO_COLOR is not set.
     pub color: bool,
+    /// The width of the terminal on stdout, in columns, when it tells one
+    /// (a terminal that reports 0 columns tells none).
+    pub width: Option<u16>,
 }
 
 impl Terminal {
@@ -25,6 +28,9 @@ impl Terminal {
             stdout,
             stderr: std::io::stderr().is_terminal(),
             color: stdout && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            width: terminal_size::terminal_size_of(std::io::stdout())
+                .map(|(w, _)| w.0)
+                .filter(|w| *w > 0),
         }
     }
 }

@@ -39,7 +39,13 @@ pub struct Style {
     pub terminal: bool,
     /// Colour and bold are allowed (a terminal, and NO_COLOR not set).
     pub color: bool,
+    /// The terminal's width in columns, when it tells one; tables on a
+    /// terminal that does not (or says 0) are fitted to [`DEFAULT_WIDTH`].
+    pub width: Option<u16>,
 }
+
+/// The width tables are fitted to on a terminal that tells none.
+pub const DEFAULT_WIDTH: u16 = 80;
 
 /// What a body prints: bytes for stdout, and a sentence for stderr (a
 /// mutating command's confirmation, or the note for an empty table).

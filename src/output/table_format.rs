@@ -1,6 +1,6 @@
 use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
 
-use super::Style;
+use super::{Style, DEFAULT_WIDTH};
 
 /// A table for people. On a terminal: light borders, bold header, fitted to the
 /// width. Piped: plain aligned columns with an upper-case header, easy to `grep`
@@ -14,6 +14,10 @@ pub fn render_table<H: AsRef<str>>(
     if style.terminal {
         table.load_style(presets::UTF8_HORIZONTAL_ONLY);
         table.set_content_arrangement(ContentArrangement::Dynamic);
+        // Never the library's own guess: a terminal that says it has 0
+        // columns would get one-character columns.
+        let width = style.width.filter(|w| *w > 0).unwrap_or(DEFAULT_WIDTH);
+        table.set_width(width);
     } else {
         table.load_style(presets::NOTHING);
         table.force_no_tty();

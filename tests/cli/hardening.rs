@@ -223,3 +223,52 @@ fn output_file_writes_to_a_fifo_and_dev_fd_directly() {
     out.success();
     assert_eq!(out.stdout, "k=\"v1\"\n", "{}", out.stderr);
 }
+
+// Item 8: a terminal that reports 0 columns.
+
+/// Runs `dbsecrets ARGS` on a pseudo-terminal of `rows`x`cols` (util-linux `script`).
+#[cfg(target_os = "linux")]
+fn on_a_terminal(bed: &Bed, rows: u16, cols: u16, args: &str) -> String {
+    let line = format!(
+        "stty rows {rows} cols {cols}; {} {args}",
+        env!("CARGO_BIN_EXE_dbsecrets")
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .env("HOME", bed.home.path())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABRICKS_HOST", bed.url())
+        .env("DATABRICKS_TOKEN", TOKEN)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("util-linux `script` runs");
+    String::from_utf8_lossy(&out.stdout).replace('\r', "")
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_terminal_of_zero_columns_gets_a_sane_width() {
+    let bed = Bed::new();
+    bed.run(&["create-scope", "a-rather-long-scope-name"])
+        .success();
+    for (rows, cols) in [(0, 0), (24, 0)] {
+        let screen = on_a_terminal(&bed, rows, cols, "list-scopes");
+        assert!(
+            screen
+                .lines()
+                .any(|l| l.contains("a-rather-long-scope-name") && l.contains("DATABRICKS")),
+            "{rows}x{cols}:\n{screen}"
+        );
+        assert!(screen.lines().count() < 10, "{rows}x{cols}:\n{screen}");
+    }
+    // A narrow terminal that tells its width still gets a fitted table.
+    let screen = on_a_terminal(&bed, 24, 30, "list-scopes");
+    assert!(screen.lines().all(|l| l.chars().count() <= 30), "{screen}");
+    // And the help text is wrapped at a sane width, not at 0.
+    let help = on_a_terminal(&bed, 24, 0, "--help");
+    assert!(
+        help.contains("Manage Databricks secret scopes, secrets and scope ACLs."),
+        "{help}"
+    );
+}
