@@ -240,10 +240,19 @@ fn on_a_terminal(bed: &Bed, rows: u16, cols: u16, args: &str) -> String {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("DATABRICKS_HOST", bed.url())
         .env("DATABRICKS_TOKEN", TOKEN)
-        .env("NO_COLOR", "1")
         .output()
         .expect("util-linux `script` runs");
-    String::from_utf8_lossy(&out.stdout).replace('\r', "")
+    // Without the colour codes: what a person sees.
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let mut plain = String::new();
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find('\u{1b}') {
+        plain.push_str(&rest[..at]);
+        let end = rest[at..].find('m').map_or(rest.len(), |m| at + m + 1);
+        rest = &rest[end..];
+    }
+    plain.push_str(rest);
+    plain
 }
 
 #[cfg(target_os = "linux")]
