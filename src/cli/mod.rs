@@ -257,27 +257,77 @@ pub enum Command {
     Emulator(dbsecrets_emulator::EmulatorArgs),
 }
 
+/// The flags whose values are credentials or secret values: never shown in
+/// a usage error.
+const SECRET_FLAGS: &[&str] = &[
+    "--value",
+    "--string-value",
+    "--token",
+    "--basic",
+    "--oauth-client",
+    "--oidc-federation",
+];
+
 /// A clap error as the user's failure: clap's message, and where to read the
 /// usage. On a command line that may hold a secret (a `put` value, the
-/// emulator's tokens), every quoted word that is not a flag's name is shown
-/// as `***` and clap's tip (which repeats the word) is dropped.
+/// emulator's tokens and client secrets), the words that may be secrets are
+/// shown as `***` wherever clap quotes them, every other quoted word that is
+/// not a flag's name too, and clap's tip (which repeats the word) is dropped.
 pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> crate::failure::Failure {
-    let secret_line = args.iter().any(|a| {
-        let a = a.to_string_lossy();
-        matches!(
-            a.as_ref(),
-            "put" | "put-secret" | "--value" | "--string-value"
-        ) || a.starts_with("--value=")
-            || a.starts_with("--string-value=")
-    });
-    mask_usage_error(e, secret_line)
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let secrets = secret_words(&words);
+    let put = words.iter().any(|a| a == "put" || a == "put-secret");
+    mask_usage_error(e, put || !secrets.is_empty(), &secrets)
+}
+
+/// The words of a command line that may be secrets: the values of
+/// [`SECRET_FLAGS`] (`--token X` and `--token=X`), and on a `put` line every
+/// word after `put` that is not a flag, and every word after `--`.
+fn secret_words(words: &[String]) -> Vec<String> {
+    let mut secrets = Vec::new();
+    let mut after_put = false;
+    let mut after_dashes = false;
+    let mut next_is_secret = false;
+    for w in words {
+        if next_is_secret {
+            secrets.push(w.clone());
+            next_is_secret = false;
+        } else if after_dashes {
+            secrets.push(w.clone());
+        } else if w == "--" {
+            after_dashes = true;
+        } else if SECRET_FLAGS.contains(&w.as_str()) {
+            next_is_secret = true;
+        } else if let Some(value) = SECRET_FLAGS
+            .iter()
+            .find_map(|f| w.strip_prefix(f).and_then(|r| r.strip_prefix('=')))
+        {
+            secrets.push(value.to_string());
+        } else if w == "put" || w == "put-secret" {
+            after_put = true;
+        } else if after_put && !w.starts_with('-') {
+            secrets.push(w.clone());
+        }
+    }
+    secrets.retain(|s| !s.is_empty());
+    // The longest first, so that a secret that holds another is masked whole.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets
 }
 
 /// A clap error as two lines: clap's message, and where to read the usage.
-/// With `mask`, every quoted word that is not a flag's name is shown as `***`
+/// `secrets` are masked wherever quoted; with `mask`, every quoted word that is not a flag's name is shown as `***`
 /// and clap's tip (which repeats the word) is dropped.
-fn mask_usage_error(e: &clap::Error, mask: bool) -> crate::failure::Failure {
-    let text = e.to_string();
+fn mask_usage_error(e: &clap::Error, mask: bool, secrets: &[String]) -> crate::failure::Failure {
+    let mut text = e.to_string();
+    // clap quotes the words it shows: a secret goes whole, whatever it holds
+    // (quotes, dashes), before the quoted words are masked one by one.
+    for secret in secrets {
+        text = text.replace(&format!("'{secret}'"), "'***'");
+    }
     // The first paragraph: the message and any indented detail under it.
     let first: Vec<&str> = text
         .lines()

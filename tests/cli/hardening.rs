@@ -281,3 +281,34 @@ fn a_terminal_of_zero_columns_gets_a_sane_width() {
         "{help}"
     );
 }
+
+// Item 9: credentials never appear in usage errors.
+
+#[test]
+fn credentials_never_appear_in_usage_errors() {
+    let bed = Bed::new();
+    for args in [
+        &["emulator", "--token", "tok-S3CRET"][..],
+        &["emulator", "--token=tok-S3CRET"],
+        &["emulator", "--oauth-client", "sp-1:S3CRET"],
+        &[
+            "emulator",
+            "--oauth-client",
+            "sp-1:S3CRET=p",
+            "--oauth-client",
+            "x:S3CRET",
+        ],
+        &["emulator", "--basic", "userS3CRET"],
+        &["emulator", "--oidc-federation", "cid:S3CRET-subject"],
+        &["put", "s", "k", "--", "S3CRET"],
+        &["put", "s", "k", "--", "--S3CRET-like-a-flag"],
+        &["put", "s", "k", "--", "it's-a-S3CRET-with-'quotes'"],
+        &["put-secret", "s", "k", "S3CRET"],
+        &["uc", "put", "main.app.k", "--", "--S3CRET"],
+    ] {
+        let out = Out::from(bed.bare().args(args).output().unwrap());
+        out.fails(2);
+        assert!(!out.stderr.contains("S3CRET"), "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("***"), "{args:?}: {}", out.stderr);
+    }
+}
