@@ -62,7 +62,7 @@ fn shown(line: &str) -> String {
         .iter()
         .any(|a| a.sensitive && a.name.eq_ignore_ascii_case(first));
     if sensitive && words.next().is_some() {
-        return format!("\"{} ***\"", crate::error::clean(first, SHOWN_CHARS));
+        return format!("\"{} ***\"", clean(first));
     }
     if !line.contains(char::is_whitespace) && line.chars().count() >= 20 {
         return format!(
@@ -70,7 +70,29 @@ fn shown(line: &str) -> String {
             line.chars().count()
         );
     }
-    format!("\"{}\"", crate::error::clean(line, SHOWN_CHARS))
+    format!("\"{}\"", clean(line))
+}
+
+/// One line of at most [`SHOWN_CHARS`] characters, control characters and
+/// direction marks as spaces (the rule of `error::clean`, which this module
+/// cannot use: `error` depends on `config`).
+fn clean(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .take(SHOWN_CHARS)
+        .map(|c| {
+            let bidi = matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || bidi {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    if s.chars().nth(SHOWN_CHARS).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 #[cfg(test)]
