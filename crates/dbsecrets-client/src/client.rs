@@ -14,10 +14,12 @@ use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 
 use crate::auth::CredentialsProvider;
+use crate::cancel::Cancel;
 use crate::config::Config;
 use crate::error::{parse_error_body, Detail};
 use crate::events::{Event, EventSink, NoEvents};
 use crate::http::{retry, Body, Http, RateLimiter, SendFailure};
+use crate::parse::{parse_ack, parse_body};
 use crate::settings::Settings;
 use crate::Error;
 
@@ -45,6 +47,7 @@ pub struct Client {
     settings: Settings,
     auth: Box<dyn CredentialsProvider>,
     limiter: Arc<RateLimiter>,
+    cancel: Cancel,
 }
 
 impl Client {
@@ -110,6 +113,7 @@ impl Client {
             settings,
             auth,
             limiter,
+            cancel: Cancel::new(),
         })
     }
 
@@ -141,6 +145,15 @@ impl Client {
     #[must_use]
     pub fn with_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
         self.limiter = limiter;
+        self
+    }
+
+    /// Stops sending when `cancel` fires: see [`Cancel`]. Requests not sent
+    /// yet, and requests waiting to be retried, end with
+    /// [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled).
+    #[must_use]
+    pub fn with_cancel(mut self, cancel: Cancel) -> Self {
+        self.cancel = cancel;
         self
     }
 
@@ -218,9 +231,21 @@ impl Client {
     ) -> Result<(u16, Body), Error> {
         let started = Instant::now();
         let mut attempt: u32 = 0;
+        let cancelled = |last: Option<Error>| {
+            let last = last.map(Box::new);
+            Error::new(crate::ErrorKind::Cancelled, Detail::Cancelled { last })
+        };
         loop {
             attempt += 1;
-            self.limiter.acquire().await;
+            // Nothing new is sent once cancelled: neither a first attempt nor a retry.
+            if self
+                .cancel
+                .unless_cancelled(self.limiter.acquire())
+                .await
+                .is_none()
+            {
+                return Err(cancelled(None));
+            }
             let (error, retry_after, window) =
                 match self.send_once(method.clone(), path, query, body).await {
                     Ok(ok) => return Ok(ok),
@@ -251,7 +276,10 @@ impl Client {
                 budget,
                 error: &error,
             });
-            tokio::time::sleep(wait).await;
+            let slept = self.cancel.unless_cancelled(tokio::time::sleep(wait));
+            if slept.await.is_none() {
+                return Err(cancelled(Some(error)));
+            }
         }
     }
 
@@ -350,80 +378,11 @@ impl From<SendFailure> for Error {
     }
 }
 
-/// Parses a success body. An empty body counts as `{}`. Parse errors never quote
-/// the body (it may hold a secret value): they say what was wrong and where.
-///
-/// `status` is only used in the error. A body that is not JSON of the expected
-/// shape is an [`ErrorKind::InvalidResponse`](crate::ErrorKind::InvalidResponse)
-/// error; an HTML page (a login or proxy page) says that the request did not
-/// reach the API.
-pub fn parse_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        // Never an empty listing: an empty answer where an object is expected
-        // means the request did not do what it should (a proxy, a broken server).
-        return Err(Error::invalid_response(
-            status,
-            "the body is empty where a JSON object was expected",
-        ));
-    }
-    serde_json::from_slice(body).map_err(|e| {
-        let trimmed = String::from_utf8_lossy(&body[..body.len().min(64)])
-            .trim_start()
-            .to_ascii_lowercase();
-        let detail = if trimmed.starts_with('<') {
-            "the server sent an HTML page instead of JSON: the request did not reach the API; check the host, private link or SSO".to_string()
-        } else {
-            use serde_json::error::Category;
-            match e.classify() {
-                Category::Eof => "the JSON body is truncated".to_string(),
-                Category::Syntax => format!(
-                    "the body is not valid JSON (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
-                Category::Data => "the JSON does not have the expected shape".to_string(),
-                Category::Io => "the body could not be read".to_string(),
-            }
-        };
-        Error::invalid_response(status, detail)
-    })
-}
-
-/// Reads an acknowledgement: an empty body, or a JSON object (whatever it holds).
-pub fn parse_ack(status: u16, body: &[u8]) -> Result<(), Error> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(());
-    }
-    parse_body::<crate::secrets::models::Empty>(status, body).map(drop)
-}
-
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("host", &self.settings.host)
             .field("auth", &self.auth.name())
             .finish_non_exhaustive()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::secrets::models;
-
-    #[test]
-    fn parse_body_never_quotes_values() {
-        let err = parse_body::<models::GetSecretResponse>(200, br#"{"key":"k","value":12345}"#)
-            .unwrap_err();
-        assert!(!err.to_string().contains("12345"), "{err}");
-        let err = parse_body::<models::Empty>(200, b"<html>login</html>").unwrap_err();
-        assert!(err.to_string().contains("HTML page"), "{err}");
-        let err = parse_body::<models::ListScopesResponse>(200, br#"{"scopes":[{"na"#).unwrap_err();
-        assert!(err.to_string().contains("truncated"), "{err}");
-        assert!(parse_ack(200, b"").is_ok());
-        assert!(parse_ack(200, b"{}").is_ok());
-        assert!(parse_ack(200, b"<html>").is_err());
-        let err = parse_body::<models::ListScopesResponse>(200, b" \n").unwrap_err();
-        assert!(err.to_string().contains("empty"), "{err}");
     }
 }

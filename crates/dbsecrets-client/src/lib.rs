@@ -45,6 +45,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+mod cancel;
 mod client;
 pub mod config;
 pub mod error;
@@ -52,13 +53,16 @@ pub mod events;
 pub mod grants;
 pub mod http;
 pub mod names;
+mod parse;
 pub mod secrets;
 pub mod secrets_uc;
 mod settings;
 mod value;
 
-pub use client::{parse_body, Client};
+pub use cancel::Cancel;
+pub use client::Client;
 pub use error::{Error, ErrorKind};
 pub use events::{Event, EventSink, NoEvents};
+pub use parse::{parse_ack, parse_body};
 pub use settings::Settings;
 pub use value::SecretValue;
