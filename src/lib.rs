@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod failure;
+pub mod hygiene;
 pub mod input;
 pub mod output;
 pub mod private_file;

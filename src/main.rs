@@ -7,6 +7,8 @@ use dbsecrets::context::Io;
 use dbsecrets::failure::{exit, Failure};
 
 fn main() -> ExitCode {
+    // Before anything holds a credential: no core dump of this process.
+    let _ = dbsecrets::hygiene::disable_core_dumps();
     // A bug must still end in one line, and never in a dump that could hold a value.
     std::panic::set_hook(Box::new(|info| {
         let at = info

@@ -312,3 +312,41 @@ fn credentials_never_appear_in_usage_errors() {
         assert!(out.stderr.contains("***"), "{args:?}: {}", out.stderr);
     }
 }
+
+// Item 11: no core dump can hold a token or a value.
+
+#[cfg(target_os = "linux")]
+#[test]
+fn core_dumps_are_disabled_at_start() {
+    use std::io::BufRead;
+    let bed = Bed::new();
+    // Started with core dumps allowed, as a shell with `ulimit -c unlimited` would.
+    let mut child = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &format!(
+                "ulimit -c unlimited && exec {} emulator --port 0",
+                env!("CARGO_BIN_EXE_dbsecrets")
+            ),
+        ])
+        .env_clear()
+        .env("HOME", bed.home.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("http://127.0.0.1:"), "{first:?}");
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+}
