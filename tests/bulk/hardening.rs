@@ -69,3 +69,38 @@ fn ctrl_c_abandons_requests_waiting_to_be_retried() {
     );
     out.stderr_has("error: interrupted (Ctrl-C): 0 of 3 done, 3 not sent\n");
 }
+
+/// Each bad line of an import file names its key when one can be read, and
+/// what is wrong with it; no value is shown.
+#[test]
+fn bad_lines_name_their_key_and_what_is_wrong() {
+    let bed = Bed::new();
+    bed.scope_with("s", &[]);
+    let env = write(
+        bed.home.path(),
+        "bad.env",
+        b"GOOD=1\nBAD/KEY=s3cr3t-1\n1ST=s3cr3t-2\nSPACED=two s3cr3t words\nexport MY KEY=s3cr3t\nno equals s3cr3t\nQUOTE=\"unclosed s3cr3t\nNEXT=1\n",
+    );
+    let out = bed.run(&["import", "s", env.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let details: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .collect();
+    assert_eq!(
+        details,
+        [
+            "line 2: key \"BAD/KEY\" has '/', which dotenv keys cannot hold",
+            "line 3: key \"1ST\" starts with '1', and dotenv keys start with a letter or '_'",
+            "line 4: key \"SPACED\": its value has a space but no quotes around it",
+            "line 5: key \"MY KEY\" has a space (U+0020), which dotenv keys cannot hold",
+            "line 6: it is not KEY=value (it has no '=')",
+            "line 7: key \"QUOTE\": its value's opening \" is never closed",
+        ],
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("s3cr3t"), "{}", out.stderr);
+    assert!(bed.requests().is_empty(), "nothing was sent");
+}
