@@ -43,7 +43,10 @@ struct StderrEvents {
 }
 
 impl StderrEvents {
+    /// One line, made inert: trace lines show what a server and a sign-in
+    /// method controls.
     fn line(&self, text: &str) {
+        let text = crate::terminal::inert(text);
         let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
         let _ = writeln!(out, "{text}");
     }

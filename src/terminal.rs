@@ -96,8 +96,11 @@ impl Io {
         }
     }
 
-    /// Writes text to stderr (errors there have nowhere else to go).
+    /// Writes text to stderr (errors there have nowhere else to go). Every
+    /// line is made [`inert`] (its newlines kept): whatever a message holds, it
+    /// cannot drive the terminal.
     pub fn write_stderr(&self, text: &str) {
+        let text = inert_lines(text);
         let mut err = self.stderr.lock().unwrap_or_else(|p| p.into_inner());
         let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
     }
@@ -136,4 +139,40 @@ impl Io {
 pub fn read_at_most(r: &mut dyn Read, into: &mut Vec<u8>, limit: u64) -> std::io::Result<bool> {
     let read = r.take(limit.saturating_add(1)).read_to_end(into)?;
     Ok(read as u64 <= limit)
+}
+
+/// Whether a character can drive a terminal or reorder what it shows: C0 and
+/// C1 controls, DEL, text-direction marks, embeddings, overrides and isolates,
+/// and the line and paragraph separators.
+pub fn is_terminal_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text fit for a terminal: every [`is_terminal_control`] character shown as
+/// a `\u{..}` escape, so that text from a server (a scope's name, a comment)
+/// cannot move the cursor, change colours, fake lines or reorder what is
+/// shown. Everything else is kept.
+pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_if(text, is_terminal_control)
+}
+
+/// [`inert`], but newlines are kept: for lines of text on stderr.
+pub fn inert_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_if(text, |c| c != '\n' && is_terminal_control(c))
+}
+
+fn escape_if(text: &str, odd: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(&odd) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if odd(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }

@@ -15,6 +15,8 @@ pub use report::{set_columns, Body, Columns, Outcome, Report, SecretOutput};
 pub use rows::{Row, Rows};
 pub use table_format::render_table;
 
+pub use crate::terminal::inert;
+
 use secrecy::zeroize::Zeroizing;
 
 use crate::failure::Failure;

@@ -1,6 +1,6 @@
 use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
 
-use super::{Style, DEFAULT_WIDTH};
+use super::{inert, Style, DEFAULT_WIDTH};
 
 /// A table for people. On a terminal: light borders, bold header, fitted to the
 /// width. Piped: plain aligned columns with an upper-case header, easy to `grep`
@@ -62,21 +62,17 @@ pub fn render_table<H: AsRef<str>>(
     out
 }
 
-/// Control characters shown as `\u{..}` escapes, so a name cannot move the cursor,
-/// change colours or fake lines.
+/// Longest cell a table shows, in characters (`…` marks a cut): a table is
+/// for people; CSV and JSON keep the whole text.
+pub const MAX_CELL_CHARS: usize = 1000;
+
+/// A cell fit for a terminal: inert ([`inert`]) and at most [`MAX_CELL_CHARS`].
 fn printable(cell: &str) -> String {
-    if !cell.chars().any(char::is_control) {
-        return cell.to_string();
+    let cell = inert(cell);
+    match cell.char_indices().nth(MAX_CELL_CHARS) {
+        Some((at, _)) => format!("{}…", &cell[..at]),
+        None => cell.into_owned(),
     }
-    cell.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -85,5 +81,8 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(super::printable("ev\x1b[31mil"), "ev\\u{1b}[31mil");
         assert_eq!(super::printable("plain name"), "plain name");
+        assert_eq!(super::printable("a\u{202e}b"), "a\\u{202e}b");
+        let long = super::printable(&"x".repeat(5000));
+        assert_eq!(long.chars().count(), super::MAX_CELL_CHARS + 1);
     }
 }

@@ -350,3 +350,111 @@ fn core_dumps_are_disabled_at_start() {
     let fields: Vec<&str> = core.split_whitespace().collect();
     assert_eq!(&fields[4..6], ["0", "0"], "{core}");
 }
+
+// Items 1 to 4, the class: every string a server controls reaches the
+// terminal or a report inert, wherever it shows (listing cells in every
+// format, --debug lines, auth describe --check, the bulk report).
+
+const NASTY: &str = "\u{1b}[2J\u{1b}]0;owned\u{7}\u{9b}31m\u{202e}\u{2066}\r\n";
+
+/// No character that can drive a terminal, but newlines between lines.
+#[track_caller]
+fn inert(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect();
+    assert!(bad.is_empty(), "{what}: {bad:?} in {text:?}");
+}
+
+fn against(url: &str, bed: &Bed, args: &[&str]) -> Out {
+    let mut c = bed.bare();
+    c.env("DATABRICKS_HOST", url)
+        .env("DATABRICKS_TOKEN", "t")
+        .args(args);
+    Out::from(c.output().unwrap())
+}
+
+#[test]
+fn listing_cells_from_a_server_are_inert_in_every_format() {
+    use crate::common::fake::{Fake, Reply};
+    let bed = Bed::new();
+    let name = format!("evil{NASTY}name");
+    let scopes = serde_json::json!({"scopes": [{"name": name, "backend_type": NASTY}]});
+    let secrets = serde_json::json!({"secrets": [{"key": name, "last_updated_timestamp": 1}]});
+    let acls = serde_json::json!({"items": [{"principal": name, "permission": NASTY}]});
+    for (body, command) in [
+        (&scopes, &["list-scopes"][..]),
+        (&secrets, &["list", "s"]),
+        (&acls, &["acls", "s"]),
+    ] {
+        let fake = Fake::start(vec![Reply::json(200, &body.to_string())]);
+        for format in ["table", "csv", "json"] {
+            let mut args = command.to_vec();
+            args.extend(["-o", format, "--debug"]);
+            let out = against(&fake.url, &bed, &args);
+            out.success();
+            inert(&format!("{args:?} stdout"), &out.stdout);
+            inert(&format!("{args:?} stderr"), &out.stderr);
+            if format == "json" {
+                // The same text, once parsed.
+                let v = out.json();
+                let first = &v.as_array().unwrap()[0];
+                let shown = first
+                    .as_object()
+                    .unwrap()
+                    .values()
+                    .filter_map(|v| v.as_str())
+                    .any(|s| s == name);
+                assert!(shown, "{args:?}: {}", out.stdout);
+            }
+        }
+    }
+}
+
+#[test]
+fn server_text_in_the_bulk_report_and_auth_check_is_inert_and_capped() {
+    use crate::common::fake::{Fake, Reply};
+    let bed = Bed::new();
+    let error = serde_json::json!({
+        "error_code": format!("{NASTY}{}", "E".repeat(100_000)),
+        "message": format!("{NASTY}{}", "m".repeat(100_000)),
+    });
+    let fake = Fake::start(vec![
+        Reply::json(200, r#"{"secrets": []}"#),
+        Reply::json(400, &error.to_string()),
+    ]);
+    let env = bed.home.path().join("in.env");
+    std::fs::write(&env, "A=1\n").unwrap();
+    for format in ["csv", "json", "table"] {
+        let out = against(
+            &fake.url,
+            &bed,
+            &[
+                "import",
+                "s",
+                env.to_str().unwrap(),
+                "-o",
+                format,
+                "--debug",
+            ],
+        );
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        inert(format, &out.stdout);
+        inert(format, &out.stderr);
+        assert!(
+            out.stdout.len() < 2_000,
+            "{format}: {} bytes",
+            out.stdout.len()
+        );
+        assert!(out.stderr.lines().all(|l| l.len() < 2_000), "{format}");
+    }
+    let fake = Fake::start(vec![Reply::json(403, &error.to_string())]);
+    let out = against(&fake.url, &bed, &["auth", "describe", "--check"]);
+    inert("auth describe --check", &out.stdout);
+    inert("auth describe --check", &out.stderr);
+    assert!(out.stdout.len() + out.stderr.len() < 5_000, "{out:?}");
+}

@@ -8,6 +8,7 @@
 //! code), the concurrent phase (runner.rs), then the report (this file).
 
 mod copy;
+mod env_lines;
 mod export;
 pub mod file;
 mod import;
