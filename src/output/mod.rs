@@ -5,6 +5,8 @@
 
 mod csv_format;
 mod json_format;
+#[cfg(test)]
+mod props;
 mod report;
 mod rows;
 mod table_format;
