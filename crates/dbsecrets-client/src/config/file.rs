@@ -252,9 +252,14 @@ impl ConfigFile {
         if let Some(problem) = super::syntax::first_bad_line(text) {
             return Err(ParseProblem::Syntax(problem));
         }
-        // Every line is of a known shape: a failure here is the parser's own.
-        let ini = Ini::load_from_str_opt(text, opt)
-            .map_err(|_| ParseProblem::Syntax("it is not INI text that can be read".into()))?;
+        // Every line is of a known shape: a failure here is the parser's own
+        // (the fuzz target `config_file` looks for such text).
+        let ini = Ini::load_from_str_opt(text, opt).map_err(|e| {
+            ParseProblem::Syntax(format!(
+                "line {}: the INI parser cannot read it",
+                e.line.max(1)
+            ))
+        })?;
         let mut file = ConfigFile::default();
         for (section, props) in ini.iter() {
             let Some(section) = section else {

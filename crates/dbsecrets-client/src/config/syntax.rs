@@ -11,43 +11,113 @@ const SHOWN_CHARS: usize = 60;
 
 /// The first line that is not blank, a comment (`#`, `;`), a `[section]` or a
 /// `key = value` (or `key: value`): `line N: what is wrong`.
+///
+/// Lines are read as the INI parser reads them: a lone carriage return ends
+/// one too, and a backslash takes the next character with it (`\=` is not
+/// the `=` of a key, and a backslash at the end of a line continues it).
 pub(super) fn first_bad_line(text: &str) -> Option<String> {
-    for (i, raw) in text.split('\n').enumerate() {
-        let line = raw.strip_suffix('\r').unwrap_or(raw).trim();
-        if let Some(problem) = problem(line) {
-            return Some(format!("line {}: {problem}", i + 1));
+    let mut number = 1;
+    let mut start = 1;
+    // The line as checked (a character a backslash took is [`ESCAPED`]), and as shown.
+    let (mut line, mut raw) = (String::new(), String::new());
+    // In a comment a backslash is a character like any other.
+    let mut comment = false;
+    let mut chars = text.chars().peekable();
+    loop {
+        let c = chars.next();
+        match c {
+            Some('\\') if !comment => {
+                match chars.next() {
+                    // A continued line: the backslash and the newline are gone.
+                    Some('\n') => number += 1,
+                    Some(c) => {
+                        line.push(ESCAPED);
+                        line.push(if c.is_control() && c != '\t' {
+                            c
+                        } else {
+                            ESCAPED
+                        });
+                        raw.push('\\');
+                        raw.push(c);
+                    }
+                    None => {
+                        line.push(ESCAPED);
+                        raw.push('\\');
+                    }
+                }
+                continue;
+            }
+            Some(c) if c != '\n' && c != '\r' => {
+                let blank = line.trim_matches([' ', '\t']).is_empty();
+                let separated = line.contains(['=', ':']);
+                let after_space = line.ends_with([' ', '\t']);
+                if matches!(c, '#' | ';') && (blank || (separated && after_space)) {
+                    comment = true;
+                }
+                line.push(c);
+                raw.push(c);
+                continue;
+            }
+            _ => {}
         }
+        // The INI parser trims spaces and tabs, nothing else.
+        let (checked, shown) = (
+            line.trim_matches([' ', '\t']),
+            raw.trim_matches([' ', '\t']),
+        );
+        if let Some(problem) = problem(checked, shown) {
+            return Some(format!("line {start}: {problem}"));
+        }
+        line.clear();
+        raw.clear();
+        comment = false;
+        if c.is_none() {
+            return None;
+        }
+        if c == Some('\n') {
+            number += 1;
+        }
+        start = number;
     }
-    None
 }
 
-fn problem(line: &str) -> Option<String> {
+/// Stands for a character a backslash took: never a separator.
+const ESCAPED: char = '\u{fffc}';
+
+/// What is wrong with `line` (escaped characters as [`ESCAPED`]), shown as `raw`.
+fn problem(line: &str, raw: &str) -> Option<String> {
     if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
         return None;
     }
+    if let Some(c) = line.chars().find(|c| c.is_control() && *c != '\t') {
+        return Some(format!(
+            "it holds a control character (U+{:04X}), which a config file cannot",
+            c as u32
+        ));
+    }
     if let Some(inner) = line.strip_prefix('[') {
         let Some((name, rest)) = inner.split_once(']') else {
-            return Some(format!("{} has no closing \"]\"", shown(line)));
+            return Some(format!("{} has no closing \"]\"", shown(raw)));
         };
         let rest = rest.trim_start();
         if !(rest.is_empty() || rest.starts_with('#') || rest.starts_with(';')) {
-            return Some(format!(
-                "{} has text after the section's \"]\"",
-                shown(line)
-            ));
+            return Some(format!("{} has text after the section's \"]\"", shown(raw)));
         }
         if name.trim().is_empty() {
-            return Some(format!("{} names no profile", shown(line)));
+            return Some(format!("{} names no profile", shown(raw)));
         }
         return None;
     }
     match line.find(['=', ':']) {
         // The value is never shown: it may be a credential.
-        Some(0) => Some(format!("a value with no key before its \"{}\"", &line[..1])),
+        Some(at) if line[..at].trim().is_empty() => Some(format!(
+            "a value with no key before its \"{}\"",
+            &line[at..at + 1]
+        )),
         Some(_) => None,
         None => Some(format!(
             "{} is not \"key = value\" or \"[section]\"",
-            shown(line)
+            shown(raw)
         )),
     }
 }
@@ -113,7 +183,10 @@ mod tests {
             ("[a]\r\n= s3cr3t\r\n", "line 2: a value with no key before its \"=\""),
             ("[a]\ntoken dapi-s3cr3t\n", "line 2: \"token ***\" is not \"key = value\" or \"[section]\""),
             ("[a]\ndapi0123456789abcdef0123\n", "line 2: a word of 24 characters (not shown: it may be a credential) is not \"key = value\" or \"[section]\""),
-            ("x\x1b[2J y\n", "line 1: \"x [2J y\" is not \"key = value\" or \"[section]\""),
+            ("x\x1b[2J y\n", "line 1: it holds a control character (U+001B), which a config file cannot"),
+            ("[a]\r\x0b\n", "line 1: it holds a control character (U+000B), which a config file cannot"),
+            ("[a]\n\u{3000}= v\n", "line 2: a value with no key before its \"=\""),
+            ("[a]\nk\\=v\n", "line 2: \"k\\=v\" is not \"key = value\" or \"[section]\""),
         ] {
             assert_eq!(first_bad_line(text).as_deref(), Some(want), "{text:?}");
         }
@@ -121,6 +194,7 @@ mod tests {
             "",
             "# c\n; c\n[a] ; c\n k = v # c\nk2: v\n\n[__settings__]\n",
             "k=v\n",
+            "[a]\nk = a\\\nb\n",
         ] {
             assert_eq!(first_bad_line(good), None, "{good:?}");
         }
