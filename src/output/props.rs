@@ -16,7 +16,7 @@ fn cell() -> impl Strategy<Value = String> {
 }
 
 fn drives_a_terminal(c: char) -> bool {
-    (c.is_control() && c != '\n') || crate::terminal::is_terminal_control(c) && c != '\n'
+    c != '\n' && (c.is_control() || crate::terminal::is_terminal_control(c))
 }
 
 proptest! {

@@ -25,7 +25,10 @@ fn config_lines_the_ini_parser_reads_differently() {
     ] {
         match ConfigFile::parse(text) {
             Err(ParseProblem::Syntax(why)) => {
-                assert!(why.starts_with(&format!("line {line}: ")), "{text:?}: {why}");
+                assert!(
+                    why.starts_with(&format!("line {line}: ")),
+                    "{text:?}: {why}"
+                );
                 assert!(!why.contains("INI parser"), "{text:?}: {why}");
             }
             other => panic!("{text:?}: {other:?}"),
@@ -36,7 +39,10 @@ fn config_lines_the_ini_parser_reads_differently() {
 /// `config_file`: a byte order mark changes nothing (one, at the start).
 #[test]
 fn a_byte_order_mark_changes_nothing() {
-    for text in ["[a]\r\nhost = x\r\n  k = v\r\n", "[a]\nh =hsot2[a]\r\nh =hsot2"] {
+    for text in [
+        "[a]\r\nhost = x\r\n  k = v\r\n",
+        "[a]\nh =hsot2[a]\r\nh =hsot2",
+    ] {
         let with = ConfigFile::parse(&format!("\u{feff}{text}")).unwrap();
         assert_eq!(ConfigFile::parse(text).unwrap(), with);
     }

@@ -71,10 +71,8 @@ pub(super) fn first_bad_line(text: &str) -> Option<String> {
         line.clear();
         raw.clear();
         comment = false;
-        if c.is_none() {
-            return None;
-        }
-        if c == Some('\n') {
+        // The end of the text, with no bad line.
+        if c? == '\n' {
             number += 1;
         }
         start = number;
