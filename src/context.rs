@@ -17,24 +17,21 @@ use crate::output::{Format, Style};
 pub use crate::terminal::{Io, Stream, Terminal};
 
 /// Whether Ctrl-C was pressed, for the commands that stop gracefully; for the
-/// others it never fires (the whole command stops at once).
+/// others it never fires (the whole command stops at once). The clients a
+/// context builds hold its token: once it fires they send nothing new, and a
+/// request waiting to be retried is abandoned
+/// ([`ErrorKind::Cancelled`](dbsecrets_client::ErrorKind::Cancelled)).
 #[derive(Clone, Default)]
-pub struct Interrupt(pub(crate) Option<tokio::sync::watch::Receiver<bool>>);
+pub struct Interrupt(pub(crate) dbsecrets_client::Cancel);
 
 impl Interrupt {
     pub fn is_set(&self) -> bool {
-        self.0.as_ref().is_some_and(|rx| *rx.borrow())
+        self.0.is_cancelled()
     }
 
     /// Resolves once Ctrl-C is pressed; never when it cannot be.
     pub async fn wait(&self) {
-        if let Some(rx) = &self.0 {
-            let mut rx = rx.clone();
-            if rx.wait_for(|set| *set).await.is_ok() {
-                return;
-            }
-        }
-        std::future::pending::<()>().await
+        self.0.cancelled().await
     }
 }
 
@@ -46,7 +43,10 @@ struct StderrEvents {
 }
 
 impl StderrEvents {
+    /// One line, made inert: trace lines show what a server and a sign-in
+    /// method controls.
     fn line(&self, text: &str) {
+        let text = crate::terminal::inert(text);
         let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
         let _ = writeln!(out, "{text}");
     }
@@ -166,6 +166,7 @@ impl Context {
         Style {
             terminal: self.io.term.stdout,
             color: self.io.term.color,
+            width: self.io.term.width,
         }
     }
 
@@ -285,6 +286,7 @@ impl Context {
         let settings = Self::settings(cfg)?;
         let auth = dbsecrets_client::auth::provider(cfg)?;
         Client::new(settings, auth, self.events.clone())
+            .map(|c| c.with_cancel(self.interrupt.0.clone()))
             .map_err(|e| self.api_failure(&e, "cannot reach the workspace"))
     }
 

@@ -39,6 +39,7 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::AlreadyExists => exit::ALREADY_EXISTS,
         ErrorKind::PermissionDenied | ErrorKind::Unauthenticated => exit::AUTH,
         ErrorKind::InvalidSettings | ErrorKind::InvalidInput => exit::USAGE,
+        ErrorKind::Cancelled => exit::INTERRUPTED,
         _ => exit::FAILURE,
     }
 }
@@ -224,6 +225,7 @@ mod tests {
             (Server, 1),
             (InvalidSettings, 2),
             (InvalidInput, 2),
+            (Cancelled, 130),
         ] {
             assert_eq!(exit_code(kind), code, "{kind:?}");
         }

@@ -66,6 +66,7 @@ fn tty() -> Terminal {
         stdout: true,
         stderr: true,
         color: false,
+        width: None,
     }
 }
 

@@ -18,8 +18,40 @@ pub struct ValueSource<'a> {
     /// Shown in the prompt, e.g. `my-scope/api-key`.
     pub label: String,
     /// The service's rule for a value (size, encoding).
-    pub check: fn(&SecretValue) -> Result<(), Failure>,
+    pub rule: &'static ValueRule,
 }
+
+/// A service's rule for a value.
+pub struct ValueRule {
+    /// Checks a value that was read.
+    pub check: fn(&SecretValue) -> Result<(), Failure>,
+    /// The most bytes the service takes: a file or standard input is read no
+    /// further than this (one byte more tells that it is too large).
+    pub limit: usize,
+    /// The service, as the error for a value over `limit` names it.
+    pub service: &'static str,
+    /// The next step for a value the service does not take.
+    pub hint: Option<&'static str>,
+}
+
+/// A workspace secret's value.
+pub const SCOPE_VALUE: &ValueRule = &ValueRule {
+    check: scope_value,
+    limit: names::MAX_VALUE_BYTES,
+    service: "the service",
+    hint: None,
+};
+
+/// A Unity Catalog secret's value.
+pub const UC_VALUE: &ValueRule = &ValueRule {
+    check: uc_value,
+    limit: names::MAX_UC_VALUE_BYTES,
+    service: "Unity Catalog",
+    hint: Some(UC_VALUE_HINT),
+};
+
+/// What a Unity Catalog secret holds, and where other values go.
+const UC_VALUE_HINT: &str = "Unity Catalog secrets hold UTF-8 text of 1 byte to 60 KiB; store binary data base64-encoded, or use a workspace scope (`dbsecrets put`), which takes 128 KiB of any bytes";
 
 /// A workspace secret's value: not empty, at most 128 KiB.
 pub fn scope_value(value: &SecretValue) -> Result<(), Failure> {
@@ -30,7 +62,7 @@ pub fn scope_value(value: &SecretValue) -> Result<(), Failure> {
 pub fn uc_value(value: &SecretValue) -> Result<(), Failure> {
     names::uc_value(value.expose_bytes())
         .map(drop)
-        .map_err(|e| Failure::from(e).with_hint("Unity Catalog secrets hold UTF-8 text of 1 byte to 60 KiB; store binary data base64-encoded, or use a workspace scope (`dbsecrets put`), which takes 128 KiB of any bytes"))
+        .map_err(|e| Failure::from(e).with_hint(UC_VALUE_HINT))
 }
 
 /// Reads the value and checks it by the service's rule.
@@ -47,22 +79,36 @@ pub fn read_value(io: &Io, src: ValueSource<'_>) -> Result<SecretValue, Failure>
             })?;
         SecretValue::Bytes(secrecy::SecretBox::new(Box::new(bytes)))
     } else if let Some(path) = src.value_file {
-        let bytes = std::fs::read(path).map_err(|e| {
-            Failure::usage(format!(
-                "cannot read the value file {}: {}",
-                path.display(),
-                io_reason(&e)
-            ))
-        })?;
+        let shown = format!("the value file {}", path.display());
+        let cannot =
+            |e: std::io::Error| Failure::usage(format!("cannot read {shown}: {}", io_reason(&e)));
+        let mut bytes = Vec::new();
+        let whole = std::fs::File::open(path)
+            .and_then(|mut f| {
+                crate::terminal::read_at_most(&mut f, &mut bytes, src.rule.limit as u64)
+            })
+            .map_err(cannot)?;
+        if !whole {
+            secrecy::zeroize::Zeroize::zeroize(&mut bytes);
+            return Err(too_large(&shown, src.rule));
+        }
         SecretValue::from_bytes(bytes)
     } else if !io.term.stdin {
         let mut bytes = Vec::new();
-        io.read_stdin(&mut bytes).map_err(|e| {
-            Failure::usage(format!(
-                "cannot read the value from standard input: {}",
-                io_reason(&e)
-            ))
-        })?;
+        // Two bytes more than the limit, so that the newline that `echo` adds
+        // (`\r\n` on Windows) to a value of exactly the limit still fits.
+        let whole = io
+            .read_stdin(&mut bytes, src.rule.limit as u64 + 2)
+            .map_err(|e| {
+                Failure::usage(format!(
+                    "cannot read the value from standard input: {}",
+                    io_reason(&e)
+                ))
+            })?;
+        if !whole {
+            secrecy::zeroize::Zeroize::zeroize(&mut bytes);
+            return Err(too_large("standard input", src.rule));
+        }
         if bytes.is_empty() {
             return Err(Failure::usage("no value given: standard input is empty")
                 .with_hint("pass --value, --value-file, or pipe the value in (e.g. printf '%s' \"$TOKEN\" | dbsecrets put SCOPE KEY)"));
@@ -71,8 +117,22 @@ pub fn read_value(io: &Io, src: ValueSource<'_>) -> Result<SecretValue, Failure>
     } else {
         prompt_twice(io, &src.label)?
     };
-    (src.check)(&value)?;
+    (src.rule.check)(&value)?;
     Ok(value)
+}
+
+/// A value larger than the service takes, found while reading it.
+fn too_large(source: &str, rule: &ValueRule) -> Failure {
+    let limit = rule.limit;
+    let failure = Failure::usage(format!(
+        "the secret value in {source} is larger than {limit} bytes; {} accepts at most {limit} bytes ({} KiB): nothing was sent",
+        rule.service,
+        limit / 1024
+    ));
+    match rule.hint {
+        Some(hint) => failure.with_hint(hint),
+        None => failure,
+    }
 }
 
 /// Removes ONE trailing `\n` or `\r\n` (what `echo` and `$(…)` add), nothing else.
@@ -153,7 +213,7 @@ mod tests {
             bytes_value: None,
             value_file: file,
             label: String::new(),
-            check: scope_value,
+            rule: SCOPE_VALUE,
         }
     }
 

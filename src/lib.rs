@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod failure;
+pub mod hygiene;
 pub mod input;
 pub mod output;
 pub mod private_file;
@@ -79,9 +80,10 @@ pub fn run(cli: Cli, io: Io) -> Result<(), Failure> {
 /// Runs a command in a context of the caller's making (tests run commands
 /// in-process with their own streams, terminal facts and environment).
 pub fn run_in(mut ctx: Context, command: cli::Command) -> Result<(), Failure> {
-    // Graceful commands watch Ctrl-C through this; for the others it never fires.
-    let (tx, rx) = tokio::sync::watch::channel(false);
-    ctx.interrupt = Interrupt(Some(rx));
+    // Graceful commands watch Ctrl-C through this, and so do their clients;
+    // for the others it never fires.
+    let cancel = dbsecrets_client::Cancel::new();
+    ctx.interrupt = Interrupt(cancel.clone());
     let ctx = ctx;
     let report = match commands::plan(&ctx, command)? {
         Job::Done(report) => *report,
@@ -96,9 +98,10 @@ pub fn run_in(mut ctx: Context, command: cli::Command) -> Result<(), Failure> {
                         std::future::pending::<()>().await;
                     }
                     if graceful {
-                        // The first Ctrl-C: stop sending, let the requests in
-                        // flight finish, report. A second one stops at once.
-                        let _ = tx.send(true);
+                        // The first Ctrl-C: send nothing new (no retry either),
+                        // let the requests on the wire finish, report. A second
+                        // one stops at once.
+                        cancel.cancel();
                         let _ = tokio::signal::ctrl_c().await;
                     }
                 };

@@ -8,6 +8,8 @@ use dbsecrets::failure::{exit, Failure};
 use dbsecrets::Parsed;
 
 fn main() -> ExitCode {
+    // Before anything holds a credential: no core dump of this process.
+    let _ = dbsecrets::hygiene::disable_core_dumps();
     // A bug must still end in one line, and never in a dump that could hold a value.
     std::panic::set_hook(Box::new(|info| {
         let at = info

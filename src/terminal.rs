@@ -15,6 +15,9 @@ pub struct Terminal {
     pub stderr: bool,
     /// Colour allowed: stdout is a terminal and NO_COLOR is not set.
     pub color: bool,
+    /// The width of the terminal on stdout, in columns, when it tells one
+    /// (a terminal that reports 0 columns tells none).
+    pub width: Option<u16>,
 }
 
 impl Terminal {
@@ -25,6 +28,9 @@ impl Terminal {
             stdout,
             stderr: std::io::stderr().is_terminal(),
             color: stdout && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            width: terminal_size::terminal_size_of(std::io::stdout())
+                .map(|(w, _)| w.0)
+                .filter(|w| *w > 0),
         }
     }
 }
@@ -90,18 +96,22 @@ impl Io {
         }
     }
 
-    /// Writes text to stderr (errors there have nowhere else to go).
+    /// Writes text to stderr (errors there have nowhere else to go). Every
+    /// line is made [`inert`] (its newlines kept): whatever a message holds, it
+    /// cannot drive the terminal.
     pub fn write_stderr(&self, text: &str) {
+        let text = inert_lines(text);
         let mut err = self.stderr.lock().unwrap_or_else(|p| p.into_inner());
         let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
     }
 
-    /// Reads all of standard input.
-    pub fn read_stdin(&self, into: &mut Vec<u8>) -> std::io::Result<usize> {
-        self.stdin
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .read_to_end(into)
+    /// Reads standard input to its end, but no more than `limit` bytes:
+    /// `Ok(false)` when it holds more (and `into` then holds `limit + 1`
+    /// bytes), so that `/dev/zero` or a stream that never ends stops at the
+    /// limit, in bounded memory and time.
+    pub fn read_stdin(&self, into: &mut Vec<u8>, limit: u64) -> std::io::Result<bool> {
+        let mut stdin = self.stdin.lock().unwrap_or_else(|p| p.into_inner());
+        read_at_most(&mut *stdin, into, limit)
     }
 
     /// Reads one line of standard input (an answer to a question).
@@ -121,4 +131,48 @@ impl Io {
     pub(crate) fn stderr(&self) -> Stream {
         self.stderr.clone()
     }
+}
+
+/// Reads `r` to its end into `into`, but no more than `limit` bytes: `false`
+/// when it holds more (`into` then holds `limit + 1` bytes). A file of
+/// gigabytes, `/dev/zero` or a pipe that never ends stops at the limit.
+pub fn read_at_most(r: &mut dyn Read, into: &mut Vec<u8>, limit: u64) -> std::io::Result<bool> {
+    let read = r.take(limit.saturating_add(1)).read_to_end(into)?;
+    Ok(read as u64 <= limit)
+}
+
+/// Whether a character can drive a terminal or reorder what it shows: C0 and
+/// C1 controls, DEL, text-direction marks, embeddings, overrides and isolates,
+/// and the line and paragraph separators.
+pub fn is_terminal_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text fit for a terminal: every [`is_terminal_control`] character shown as
+/// a `\u{..}` escape, so that text from a server (a scope's name, a comment)
+/// cannot move the cursor, change colours, fake lines or reorder what is
+/// shown. Everything else is kept.
+pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_if(text, is_terminal_control)
+}
+
+/// [`inert`], but newlines are kept: for lines of text on stderr.
+pub fn inert_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_if(text, |c| c != '\n' && is_terminal_control(c))
+}
+
+fn escape_if(text: &str, odd: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(&odd) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if odd(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }

@@ -51,7 +51,9 @@ pub struct ExportArgs {
     /// Output format [default: json when --output-file ends in .json, else env]
     #[arg(long, value_enum)]
     pub format: Option<FileFormat>,
-    /// Write to this file (mode 0600) instead of standard output
+    /// Write to this file (mode 0600, replaced atomically; through a symbolic
+    /// link to its target) instead of standard output; a device or pipe
+    /// (/dev/fd/N, a FIFO) is written directly
     #[arg(long, value_name = "F")]
     pub output_file: Option<PathBuf>,
     /// Allow printing the values on a terminal

@@ -8,6 +8,7 @@ mod scopes;
 mod secrets;
 mod tools;
 mod uc;
+mod usage;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -18,6 +19,7 @@ pub use scopes::*;
 pub use secrets::*;
 pub use tools::*;
 pub use uc::*;
+pub use usage::usage_error;
 
 use crate::output::Format;
 
@@ -279,104 +281,6 @@ pub enum Command {
         after_help = "Example:\n  dbsecrets emulator --port 8765 &\n  export DATABRICKS_HOST=http://127.0.0.1:8765 DATABRICKS_TOKEN=dev\n  dbsecrets create-scope demo\n\nManual: docs/emulator.md"
     )]
     Emulator(dbsecrets_emulator::EmulatorArgs),
-}
-
-/// A clap error as the user's failure: clap's message, and where to read the
-/// usage. On a command line that may hold a secret (a `put` value, the
-/// emulator's tokens), every quoted word that is not a flag's name is shown
-/// as `***` and clap's tip (which repeats the word) is dropped.
-pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> crate::failure::Failure {
-    let secret_line = args.iter().any(|a| {
-        let a = a.to_string_lossy();
-        matches!(
-            a.as_ref(),
-            "put" | "put-secret" | "--value" | "--string-value" | "--bytes-value"
-        ) || a.starts_with("--value=")
-            || a.starts_with("--string-value=")
-            || a.starts_with("--bytes-value=")
-    });
-    mask_usage_error(e, secret_line, &command_words(args))
-}
-
-/// The subcommand words of a command line (`dbsecrets uc put`), found by
-/// walking clap's own definitions (aliases included), for a pointer to the
-/// right `--help`.
-fn command_words(args: &[std::ffi::OsString]) -> String {
-    let mut cmd = <Cli as clap::CommandFactory>::command();
-    let mut words = vec!["dbsecrets".to_string()];
-    for a in args.iter().skip(1) {
-        let a = a.to_string_lossy();
-        let Some(sub) = cmd
-            .get_subcommands()
-            .find(|s| s.get_name() == a || s.get_all_aliases().any(|x| x == a))
-            .cloned()
-        else {
-            continue;
-        };
-        words.push(sub.get_name().to_string());
-        cmd = sub;
-    }
-    words.join(" ")
-}
-
-/// A clap error as two lines: clap's message, and where to read the usage.
-/// With `mask`, every quoted word that is not a flag's name is shown as `***`
-/// and clap's tip (which repeats the word) is dropped.
-fn mask_usage_error(e: &clap::Error, mask: bool, command: &str) -> crate::failure::Failure {
-    let text = e.to_string();
-    // The first paragraph: the message and any indented detail under it.
-    let first: Vec<&str> = text
-        .lines()
-        .take_while(|l| !l.trim().is_empty())
-        .map(str::trim)
-        .collect();
-    let mut joined = first.join(" ");
-    if mask {
-        joined = mask_quoted(&joined);
-    }
-    let message = joined.trim_start_matches("error: ");
-    let usage = text.lines().find_map(|l| l.trim().strip_prefix("Usage: "));
-    let tip = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("tip: "))
-        .filter(|_| !mask);
-    let hint = match (tip, usage) {
-        (Some(tip), _) => tip.to_string(),
-        (None, Some(usage)) => {
-            let command: Vec<&str> = usage
-                .split_whitespace()
-                .take_while(|w| !w.starts_with(['-', '<', '[']))
-                .collect();
-            format!("usage: {usage}; see `{} --help`", command.join(" "))
-        }
-        (None, None) => format!("see `{command} --help`"),
-    };
-    crate::failure::Failure::usage(message).with_hint(hint)
-}
-
-/// Replaces each `'…'` that is not a flag name (`--name` or `--name <V>`) by `'***'`.
-fn mask_quoted(s: &str) -> String {
-    let is_flag = |w: &str| {
-        let name = w.split(' ').next().unwrap_or_default();
-        name.len() > 2
-            && name.starts_with("--")
-            && name[2..]
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '-')
-    };
-    let mut out = String::new();
-    for (i, part) in s.split('\'').enumerate() {
-        if i > 0 {
-            out.push('\'');
-        }
-        // Odd parts are inside quotes.
-        out.push_str(if i % 2 == 1 && !is_flag(part) {
-            "***"
-        } else {
-            part
-        });
-    }
-    out
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 
 mod acls;
 mod auth;
-mod bulk;
+pub mod bulk;
 mod man;
 mod scopes;
 mod secrets;

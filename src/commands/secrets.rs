@@ -97,7 +97,7 @@ pub fn read_value(ctx: &Context, args: &PutArgs) -> Result<SecretValue, Failure>
             bytes_value: args.bytes_value.as_ref(),
             value_file: args.value_file.as_deref(),
             label: format!("{}/{}", args.scope, args.key),
-            check: input::scope_value,
+            rule: input::SCOPE_VALUE,
         },
     )
 }

@@ -5,6 +5,8 @@
 
 mod csv_format;
 mod json_format;
+#[cfg(test)]
+mod props;
 mod report;
 mod rows;
 mod table_format;
@@ -16,6 +18,8 @@ pub use report::{set_columns, Body, Columns, Outcome, Report, SecretOutput};
 pub use rows::{Row, Rows};
 pub use table_format::render_table;
 pub use text_format::render_text;
+
+pub use crate::terminal::inert;
 
 use secrecy::zeroize::Zeroizing;
 
@@ -44,7 +48,13 @@ pub struct Style {
     pub terminal: bool,
     /// Colour and bold are allowed (a terminal, and NO_COLOR not set).
     pub color: bool,
+    /// The terminal's width in columns, when it tells one; tables on a
+    /// terminal that does not (or says 0) are fitted to [`DEFAULT_WIDTH`].
+    pub width: Option<u16>,
 }
+
+/// The width tables are fitted to on a terminal that tells none.
+pub const DEFAULT_WIDTH: u16 = 80;
 
 /// What a body prints: bytes for stdout, and a sentence for stderr (a
 /// mutating command's confirmation, or the note for an empty table).

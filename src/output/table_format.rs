@@ -1,6 +1,6 @@
 use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
 
-use super::Style;
+use super::{inert, Style, DEFAULT_WIDTH};
 
 /// A table for people. On a terminal: light borders, bold header, fitted to the
 /// width. Piped: plain aligned columns with an upper-case header, easy to `grep`
@@ -14,6 +14,10 @@ pub fn render_table<H: AsRef<str>>(
     if style.terminal {
         table.load_style(presets::UTF8_HORIZONTAL_ONLY);
         table.set_content_arrangement(ContentArrangement::Dynamic);
+        // Never the library's own guess: a terminal that says it has 0
+        // columns would get one-character columns.
+        let width = style.width.filter(|w| *w > 0).unwrap_or(DEFAULT_WIDTH);
+        table.set_width(width);
     } else {
         table.load_style(presets::NOTHING);
         table.force_no_tty();
@@ -58,21 +62,17 @@ pub fn render_table<H: AsRef<str>>(
     out
 }
 
-/// Control characters shown as `\u{..}` escapes, so a name cannot move the cursor,
-/// change colours or fake lines.
+/// Longest cell a table shows, in characters (`…` marks a cut): a table is
+/// for people; CSV and JSON keep the whole text.
+pub const MAX_CELL_CHARS: usize = 1000;
+
+/// A cell fit for a terminal: inert ([`inert`]) and at most [`MAX_CELL_CHARS`].
 fn printable(cell: &str) -> String {
-    if !cell.chars().any(char::is_control) {
-        return cell.to_string();
+    let cell = inert(cell);
+    match cell.char_indices().nth(MAX_CELL_CHARS) {
+        Some((at, _)) => format!("{}…", &cell[..at]),
+        None => cell.into_owned(),
     }
-    cell.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -81,5 +81,8 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(super::printable("ev\x1b[31mil"), "ev\\u{1b}[31mil");
         assert_eq!(super::printable("plain name"), "plain name");
+        assert_eq!(super::printable("a\u{202e}b"), "a\\u{202e}b");
+        let long = super::printable(&"x".repeat(5000));
+        assert_eq!(long.chars().count(), super::MAX_CELL_CHARS + 1);
     }
 }

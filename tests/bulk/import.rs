@@ -174,8 +174,8 @@ fn a_bad_file_lists_every_problem_and_sends_nothing() {
             env.display()
         )
     );
-    assert!(
-        lines[1].starts_with("  line 3 cannot be parsed"),
+    assert_eq!(
+        lines[1], "  line 3: key \"BAD LINE\" has a space (U+0020), which dotenv keys cannot hold",
         "{}",
         out.stderr
     );

@@ -7,6 +7,7 @@ mod common;
 
 mod copy;
 mod export;
+mod hardening;
 mod import;
 mod leaks;
 mod runner;

@@ -12,6 +12,7 @@ mod demo;
 mod errors;
 mod fast;
 mod first_hour;
+mod hardening;
 mod hostile;
 mod official;
 mod resilience;

@@ -163,7 +163,7 @@ fn bad_values_are_refused_before_sending() {
         .stderr_has("empty");
     bed.run(&["put", "s", "k", "--value-file", big.to_str().unwrap()])
         .fails(2)
-        .stderr_has("131073 bytes");
+        .stderr_has("is larger than 131072 bytes"); // stopped while reading
     bed.run(&["put", "s", "k", "--value-file", "/no/such/file"])
         .fails(2)
         .stderr_has("cannot read the value file /no/such/file: no such file");

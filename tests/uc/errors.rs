@@ -71,12 +71,13 @@ fn values_over_60_kib_empty_or_not_utf8_are_refused_before_sending() {
     let binary = dir.path().join("binary");
     std::fs::write(&binary, [0xffu8, 0xfe, b'a']).unwrap();
     let too_big = format!("error: the secret value is 61441 bytes; Unity Catalog accepts at most 61440 bytes (60 KiB)\n{VALUE_HINT}");
+    let file_too_big = format!("error: the secret value in the value file {} is larger than 61440 bytes; Unity Catalog accepts at most 61440 bytes (60 KiB): nothing was sent\n{VALUE_HINT}", big.display());
     let not_text = format!("error: the value is not UTF-8 text: Unity Catalog secrets hold text only (encode binary data, e.g. as base64, first)\n{VALUE_HINT}");
     let big_arg = "x".repeat(61_441);
     for (out, expected) in [
-        (bed.uc(&["uc", "put", "main.app.k", "--value-file", big.to_str().unwrap()]), &too_big),
+        (bed.uc(&["uc", "put", "main.app.k", "--value-file", big.to_str().unwrap()]), &file_too_big),
         (bed.uc(&["uc", "put", "main.app.k", "--value", &big_arg]), &too_big),
-        (bed.uc_stdin(format!("{}\n", "€".repeat(20_481)), &["uc", "put", "main.app.k"]), &format!("error: the secret value is 61443 bytes; Unity Catalog accepts at most 61440 bytes (60 KiB)\n{VALUE_HINT}")),
+        (bed.uc_stdin(format!("{}\n", "€".repeat(20_481)), &["uc", "put", "main.app.k"]), &format!("error: the secret value in standard input is larger than 61440 bytes; Unity Catalog accepts at most 61440 bytes (60 KiB): nothing was sent\n{VALUE_HINT}")),
         (bed.uc(&["uc", "put", "main.app.k", "--value-file", binary.to_str().unwrap()]), &not_text),
         (bed.uc_stdin(vec![0xffu8, b'\n'], &["uc", "put", "main.app.k"]), &not_text),
         (bed.uc(&["uc", "put", "main.app.k", "--value", ""]), &format!("error: the secret value is empty: an empty secret is refused\n{VALUE_HINT}")),

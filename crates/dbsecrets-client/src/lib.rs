@@ -45,6 +45,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+mod cancel;
 mod client;
 pub mod config;
 pub mod error;
@@ -58,7 +59,9 @@ pub mod secrets_uc;
 mod settings;
 mod value;
 
-pub use client::{parse_body, Client};
+pub use cancel::Cancel;
+pub use client::Client;
+pub use client::{parse_ack, parse_body};
 pub use error::{Error, ErrorKind};
 pub use events::{Event, EventSink, NoEvents};
 pub use settings::Settings;

@@ -122,6 +122,7 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<Report, Failure> {
                         Done::Ok(v) => v,
                         Done::Failed(e) => return Done::Failed(format!("reading: {e}")),
                         Done::Fatal(e) => return Done::Fatal(e),
+                        Done::NotSent => return Done::NotSent,
                     };
                     match put_job(ctx, dst, dst_scope, &key, &value).await {
                         Done::Failed(e) => Done::Failed(format!("writing: {e}")),
@@ -134,6 +135,7 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<Report, Failure> {
                     .await
                 {
                     Ok(()) => Done::Ok(()),
+                    Err(e) if e.kind() == ErrorKind::Cancelled => Done::NotSent,
                     Err(e)
                         if matches!(
                             e.kind(),

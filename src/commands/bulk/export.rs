@@ -10,7 +10,7 @@ use crate::commands::check;
 use crate::context::Context;
 use crate::failure::{exit, Failure};
 use crate::output::{Body, Report};
-use crate::private_file::write_private;
+use crate::private_file::{write_private, Written};
 
 /// Who may read an `--output-file`: mode 0600 on Unix; on Windows the ACLs
 /// inherited from its folder decide (see `private_file`).
@@ -81,9 +81,12 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> 
     };
     match &args.output_file {
         Some(path) => {
-            write_private(path, &bytes)?;
+            let mode = match write_private(path, &bytes)? {
+                Written::File => format!(" ({FILE_ACCESS})"),
+                Written::Stream => String::new(),
+            };
             Ok(Report::new(Body::Nothing).note(format!(
-                "Exported {} secret{} of scope '{}' to {} ({FILE_ACCESS}).",
+                "Exported {} secret{} of scope '{}' to {}{mode}.",
                 items.len(),
                 if items.len() == 1 { "" } else { "s" },
                 args.scope,

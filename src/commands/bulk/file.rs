@@ -2,13 +2,13 @@
 //! functions from bytes to entries and back; no value ever appears in a
 //! problem message, only keys and line numbers.
 
-use std::io::Read;
 use std::path::Path;
 
 use base64::Engine;
 use dbsecrets_client::{names, SecretValue};
 use secrecy::zeroize::Zeroizing;
 
+use super::env_lines;
 use crate::cli::FileFormat;
 use crate::context::Io;
 use crate::failure::Failure;
@@ -79,14 +79,20 @@ pub fn load(
     }
 }
 
+/// The largest file `import` and `sync` read: far more than a scope holds
+/// (1,000 secrets of up to 128 KiB, as dotenv), far less than a machine.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 fn read(io: &Io, path: &Path, name: &str) -> Result<Zeroizing<Vec<u8>>, Failure> {
     let mut bytes = Zeroizing::new(Vec::new());
+    // Size-checked while reading: a file that never ends stops at the limit.
     let result = if path == Path::new("-") {
-        io.read_stdin(&mut bytes).map(drop)
+        io.read_stdin(&mut bytes, MAX_FILE_BYTES)
     } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(drop))
+        std::fs::File::open(path)
+            .and_then(|mut f| crate::terminal::read_at_most(&mut f, &mut bytes, MAX_FILE_BYTES))
     };
-    result.map_err(|e| {
+    let whole = result.map_err(|e| {
         let reason = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
@@ -94,6 +100,13 @@ fn read(io: &Io, path: &Path, name: &str) -> Result<Zeroizing<Vec<u8>>, Failure>
         };
         Failure::usage(format!("cannot read {name}: {reason}"))
     })?;
+    if !whole {
+        return Err(Failure::usage(format!(
+            "{name} is larger than {} MiB, more than a scope can hold: nothing was sent",
+            MAX_FILE_BYTES / 1024 / 1024
+        ))
+        .with_hint("split the file, or check that it is the file you meant"));
+    }
     Ok(bytes)
 }
 
@@ -124,34 +137,17 @@ fn parse_env(bytes: &[u8]) -> (Vec<Entry>, Vec<String>) {
                 key,
                 value: SecretValue::text(value),
             }),
-            // The error's text holds the line, and so maybe a value: never shown.
+            // The error's text holds the line, and so maybe a value: only its
+            // key is shown, and what is wrong.
             Err(dotenvy::Error::LineParse(line, _)) => {
                 let after = entries.last().map(|e: &Entry| e.key.as_str());
-                problems.push(format!(
-                    "{} cannot be parsed (an unclosed quote, a bad escape, a space in an unquoted value or a key that is not letters, digits, '_' and '.')",
-                    locate(text, &line, after)
-                ));
+                let (at, whole) = env_lines::locate(text, &line, after);
+                problems.push(format!("{at}: {}", env_lines::what_is_wrong(whole)));
             }
             Err(_) => problems.push("the file cannot be read".into()),
         }
     }
     (entries, problems)
-}
-
-/// Where a bad line is: its line number when the text appears once in the
-/// file, else the key that came before it.
-fn locate(text: &str, line: &str, after: Option<&str>) -> String {
-    let needle = line.trim_end_matches(['\n', '\r']);
-    if !needle.trim().is_empty() && text.matches(needle).count() == 1 {
-        if let Some(at) = text.find(needle) {
-            let n = text[..at].matches('\n').count() + 1;
-            return format!("line {n}");
-        }
-    }
-    match after {
-        Some(key) => format!("the line after key '{key}'"),
-        None => "a line before the first entry".into(),
-    }
 }
 
 /// The top-level object's members in file order, duplicates included (a map
@@ -335,11 +331,9 @@ pub fn render_json(items: &[(String, SecretValue)]) -> Zeroizing<Vec<u8>> {
         };
         map.insert(key.clone(), v);
     }
-    let mut out = Zeroizing::new(
-        serde_json::to_vec_pretty(&serde_json::Value::Object(map)).expect("JSON serializes"),
-    );
-    out.push(b'\n');
-    out
+    // Keys come from a server: the output layer's JSON, whose strings cannot
+    // drive a terminal (the same text once parsed).
+    Zeroizing::new(crate::output::render_json(&serde_json::Value::Object(map)))
 }
 
 #[cfg(test)]
@@ -387,14 +381,14 @@ mod tests {
         let (entries, problems) = parse(text.as_bytes(), FileFormat::Env);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(entries[0].key, "GOOD");
-        assert!(
-            problems[0].starts_with("line 2 cannot be parsed"),
+        assert_eq!(
+            problems[0], "line 2: key \"BAD\": its value's opening \" is never closed",
             "{problems:?}"
         );
         assert!(!problems.concat().contains("s3cr3t"));
         let (entries, problems) = parse(b"A=1\nbad line s3cr3t\nB=2\n", FileFormat::Env);
         assert_eq!(entries.len(), 2, "the other lines are still read");
-        assert!(problems[0].starts_with("line 2 "), "{problems:?}");
+        assert_eq!(problems[0], "line 2: it is not KEY=value (it has no '=')");
         assert!(!problems.concat().contains("s3cr3t"));
     }
 

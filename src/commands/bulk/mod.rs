@@ -8,6 +8,7 @@
 //! code), the concurrent phase (runner.rs), then the report (this file).
 
 mod copy;
+mod env_lines;
 mod export;
 pub mod file;
 mod import;
@@ -67,7 +68,7 @@ impl ReportRow {
     /// The row of a job the runner ran (or never started: `None`).
     fn from_done<T>(key: &str, action: &'static str, done: Option<Done<T>>) -> Self {
         match done {
-            None => ReportRow::new(key, action, "not-sent"),
+            None | Some(Done::NotSent) => ReportRow::new(key, action, "not-sent"),
             Some(Done::Ok(_)) => ReportRow::new(key, action, "ok"),
             Some(Done::Failed(e)) => ReportRow {
                 error: Some(e),
@@ -251,6 +252,7 @@ async fn put_job(
 ) -> Done<()> {
     match client.secrets().put_secret(scope, key, value).await {
         Ok(()) => Done::Ok(()),
+        Err(e) if e.kind() == ErrorKind::Cancelled => Done::NotSent,
         Err(e) if is_fatal(&e) => {
             let doing = format!("cannot put secret '{key}' in scope '{scope}'");
             Done::Fatal(scope_failure(ctx, &e, &doing, (scope, Some(key)), || {
@@ -265,6 +267,7 @@ async fn put_job(
 async fn delete_job(ctx: &Context, client: &Client, scope: &str, key: &str) -> Done<()> {
     match client.secrets().delete_secret(scope, key).await {
         Ok(()) => Done::Ok(()),
+        Err(e) if e.kind() == ErrorKind::Cancelled => Done::NotSent,
         Err(e) if e.is_not_found() => Done::Ok(()),
         Err(e) if is_fatal(&e) => {
             let doing = format!("cannot delete secret '{key}' from scope '{scope}'");
@@ -288,6 +291,7 @@ async fn get_job(
     use secrecy::ExposeSecret;
     match client.secrets().get_secret(scope, key).await {
         Ok(v) => Done::Ok(SecretValue::from_bytes(v.expose_secret().clone())),
+        Err(e) if e.kind() == ErrorKind::Cancelled => Done::NotSent,
         Err(e) if e.kind() == ErrorKind::NotebookOnly => Done::Fatal(notebook_only(why, None)),
         Err(e)
             if matches!(

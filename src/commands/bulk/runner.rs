@@ -22,6 +22,9 @@ pub enum Done<T> {
     /// This job failed in a way that every other would too (credentials,
     /// permissions, a workspace that refuses `get`): start no more.
     Fatal(Failure),
+    /// Ctrl-C came before its request was sent, or while it waited to be
+    /// retried: it was not sent (again), and is reported as not done.
+    NotSent,
 }
 
 /// What a run did besides the jobs' own results.

@@ -48,6 +48,7 @@ pub async fn sync(ctx: &Context, args: SyncArgs, entries: Vec<Entry>) -> Result<
                 Done::Ok(v) => Done::Ok(v.expose_bytes() == entries_ref[i].value.expose_bytes()),
                 Done::Failed(e) => Done::Failed(e),
                 Done::Fatal(e) => Done::Fatal(e),
+                Done::NotSent => Done::NotSent,
             }
         })
         .await;

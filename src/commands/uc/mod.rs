@@ -139,7 +139,7 @@ pub fn read_value(ctx: &Context, args: &UcPutArgs) -> Result<SecretValue, Failur
             bytes_value: None,
             value_file: args.value_file.as_deref(),
             label: args.name.clone(),
-            check: input::uc_value,
+            rule: input::UC_VALUE,
         },
     )
 }

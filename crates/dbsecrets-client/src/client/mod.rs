@@ -18,6 +18,7 @@ use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 
 use crate::auth::CredentialsProvider;
+use crate::cancel::Cancel;
 use crate::config::Config;
 use crate::error::{parse_error_body, Detail};
 use crate::events::{Event, EventSink, NoEvents};
@@ -49,6 +50,7 @@ pub struct Client {
     settings: Settings,
     auth: Box<dyn CredentialsProvider>,
     limiter: Arc<RateLimiter>,
+    cancel: Cancel,
 }
 
 impl Client {
@@ -114,6 +116,7 @@ impl Client {
             settings,
             auth,
             limiter,
+            cancel: Cancel::new(),
         })
     }
 
@@ -145,6 +148,15 @@ impl Client {
     #[must_use]
     pub fn with_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
         self.limiter = limiter;
+        self
+    }
+
+    /// Stops sending when `cancel` fires: see [`Cancel`]. Requests not sent
+    /// yet, and requests waiting to be retried, end with
+    /// [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled).
+    #[must_use]
+    pub fn with_cancel(mut self, cancel: Cancel) -> Self {
+        self.cancel = cancel;
         self
     }
 
@@ -222,9 +234,21 @@ impl Client {
     ) -> Result<(u16, Body), Error> {
         let started = Instant::now();
         let mut attempt: u32 = 0;
+        let cancelled = |last: Option<Error>| {
+            let last = last.map(Box::new);
+            Error::new(crate::ErrorKind::Cancelled, Detail::Cancelled { last })
+        };
         loop {
             attempt += 1;
-            self.limiter.acquire().await;
+            // Nothing new is sent once cancelled: neither a first attempt nor a retry.
+            if self
+                .cancel
+                .unless_cancelled(self.limiter.acquire())
+                .await
+                .is_none()
+            {
+                return Err(cancelled(None));
+            }
             let (error, retry_after, window) =
                 match self.send_once(method.clone(), path, query, body).await {
                     Ok(ok) => return Ok(ok),
@@ -255,7 +279,10 @@ impl Client {
                 budget,
                 error: &error,
             });
-            tokio::time::sleep(wait).await;
+            let slept = self.cancel.unless_cancelled(tokio::time::sleep(wait));
+            if slept.await.is_none() {
+                return Err(cancelled(Some(error)));
+            }
         }
     }
 

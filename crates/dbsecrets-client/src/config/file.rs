@@ -31,18 +31,8 @@ pub fn list_profiles(
     home: Option<&Path>,
 ) -> Result<Option<ProfileList>, ConfigError> {
     let path = config_file_path(env, home);
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError::Parse {
-            path: path.clone(),
-            reason: "it is not UTF-8 text".into(),
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(ConfigError::Read {
-                path,
-                reason: e.to_string(),
-            })
-        }
+    let Some(text) = read_text(&path)? else {
+        return Ok(None);
     };
     let file = ConfigFile::parse(&text).map_err(|e| e.at(&path))?;
     let default = match file.settings.get("default_profile") {
@@ -79,23 +69,11 @@ pub(super) fn load_profile(
     asked: Option<(String, Source)>,
 ) -> Result<(), ConfigError> {
     let path = cfg.config_file.clone();
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError::Parse {
-            path: path.clone(),
-            reason: "it is not UTF-8 text".into(),
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return match asked {
-                Some((profile, _)) => Err(ConfigError::NoConfigFile { path, profile }),
-                None => Ok(()),
-            };
-        }
-        Err(e) => {
-            return Err(ConfigError::Read {
-                path,
-                reason: e.to_string(),
-            })
-        }
+    let Some(text) = read_text(&path)? else {
+        return match asked {
+            Some((profile, _)) => Err(ConfigError::NoConfigFile { path, profile }),
+            None => Ok(()),
+        };
     };
     cfg.file_read = true;
     if let Some(w) = permission_warning(&path) {
@@ -161,6 +139,47 @@ pub(super) fn load_profile(
     Ok(())
 }
 
+/// The largest config file read (4 MiB: thousands of profiles). A path that
+/// names something endless (`/dev/zero`, a pipe) stops here.
+pub const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The config file's text; `None` when it does not exist. Size-checked while
+/// it is read, never after.
+fn read_text(path: &Path) -> Result<Option<String>, ConfigError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| {
+        f.take(MAX_CONFIG_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map(drop)
+    });
+    match read {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })
+        }
+    }
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(ConfigError::Read {
+            path: path.to_path_buf(),
+            reason: format!(
+                "it is larger than {} MiB, which no config file is",
+                MAX_CONFIG_BYTES / 1024 / 1024
+            ),
+        });
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| ConfigError::Parse {
+            path: path.to_path_buf(),
+            reason: "it is not UTF-8 text".into(),
+        })
+}
+
 /// Like ssh with a private key: credentials in a file that others can read deserve a warning.
 ///
 /// The warning text (with the `chmod 600` that fixes it) when the file's group or
@@ -204,7 +223,7 @@ pub struct ConfigFile {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ParseProblem {
-    /// Not INI text: the parser's message, with its position.
+    /// Not INI text: the first bad line, `line N: what is wrong with it`.
     Syntax(String),
     /// A section that appears twice: its name.
     Duplicate(String),
@@ -236,8 +255,19 @@ impl ConfigFile {
             enabled_escape: false,
             ..ParseOption::default()
         };
-        let ini =
-            Ini::load_from_str_opt(text, opt).map_err(|e| ParseProblem::Syntax(e.to_string()))?;
+        // A byte order mark (Windows editors) is not part of the first line.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if let Some(problem) = super::syntax::first_bad_line(text) {
+            return Err(ParseProblem::Syntax(problem));
+        }
+        // Every line is of a known shape: a failure here is the parser's own
+        // (the fuzz target `config_file` looks for such text).
+        let ini = Ini::load_from_str_opt(text, opt).map_err(|e| {
+            ParseProblem::Syntax(format!(
+                "line {}: the INI parser cannot read it",
+                e.line.max(1)
+            ))
+        })?;
         let mut file = ConfigFile::default();
         for (section, props) in ini.iter() {
             let Some(section) = section else {

@@ -37,6 +37,7 @@ mod attributes;
 mod error;
 mod file;
 mod resolve;
+mod syntax;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;

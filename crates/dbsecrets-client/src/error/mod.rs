@@ -73,6 +73,9 @@ pub enum ErrorKind {
     InvalidSettings,
     /// An argument is invalid (a name the service would refuse, an empty value). Nothing was sent.
     InvalidInput,
+    /// The caller's [`Cancel`](crate::Cancel) fired before the request was
+    /// sent, or while it waited to be retried: it was not sent (again).
+    Cancelled,
 }
 
 /// A failed call, or a call that could not be made.
@@ -135,6 +138,12 @@ pub enum Detail {
     Config(ConfigError),
     /// Refused before sending: an argument or a setting. The text says why.
     Refused(String),
+    /// Cancelled before the request was sent (`last` is `None`) or while it
+    /// waited to be retried (`last`: the attempt that was to be retried).
+    Cancelled {
+        /// The failure of the last attempt, when one was made.
+        last: Option<Box<Error>>,
+    },
 }
 
 impl Error {
@@ -318,6 +327,11 @@ impl fmt::Display for Error {
                 elapsed.as_secs_f64()
             ),
             Detail::Config(e) => write!(f, "{e}"),
+            Detail::Cancelled { last: None } => f.write_str("cancelled before it was sent"),
+            Detail::Cancelled { last: Some(last) } => write!(
+                f,
+                "cancelled while waiting to be retried, not sent again (the last attempt: {last})"
+            ),
         }
     }
 }
