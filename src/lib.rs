@@ -15,6 +15,7 @@ pub mod failure;
 pub mod input;
 pub mod output;
 pub mod private_file;
+pub mod refs;
 pub mod terminal;
 
 #[cfg(test)]
