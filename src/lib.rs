@@ -13,6 +13,7 @@ pub mod commands;
 pub mod context;
 pub mod failure;
 pub mod input;
+pub mod mask;
 pub mod output;
 pub mod private_file;
 pub mod refs;
