@@ -12,4 +12,5 @@ mod masking;
 #[cfg(unix)]
 mod process;
 mod refs;
+#[cfg_attr(not(unix), allow(dead_code))]
 mod support;
