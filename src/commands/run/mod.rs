@@ -56,7 +56,7 @@ pub async fn run(ctx: &Context, args: RunArgs) -> Result<Report, Failure> {
     let outcomes = tokio::select! {
         outcomes = resolve::read_all(ctx, &references) => outcomes?,
         n = signals.next() => return Err(Failure::new(
-            128 + n as u8,
+            u8::try_from(128 + n).unwrap_or(exit::INTERRUPTED),
             format!("interrupted ({}) while reading secret references: {consequence}", signal_name(n)),
         )),
     };
