@@ -105,6 +105,12 @@ impl Failure {
         }
     }
 
+    /// Exit with `code` and print nothing: `run`'s command failed and has
+    /// said why itself (its exit code, or 128+N after signal N, passes through).
+    pub fn exit_code_only(code: u8) -> Self {
+        Self::new(code, "")
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -125,6 +131,9 @@ impl Failure {
 
     /// The lines printed on stderr.
     pub fn render(&self) -> String {
+        if self.message.is_empty() && self.details.is_empty() && self.hint.is_none() {
+            return String::new();
+        }
         let mut s = format!("error: {}\n", one_line(&self.message));
         for d in &self.details {
             s.push_str(&format!("  {}\n", one_line(d)));
@@ -200,6 +209,12 @@ mod tests {
             e.render(),
             "error: bad file\n  line 1: a\n  line 2: b\nhint: fix it\n"
         );
+    }
+
+    #[test]
+    fn an_exit_code_alone_prints_nothing() {
+        let f = Failure::exit_code_only(143);
+        assert_eq!((f.code, f.render()), (143, String::new()));
     }
 
     #[test]

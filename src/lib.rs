@@ -14,8 +14,10 @@ pub mod context;
 pub mod failure;
 pub mod hygiene;
 pub mod input;
+pub mod mask;
 pub mod output;
 pub mod private_file;
+pub mod refs;
 pub mod terminal;
 
 #[cfg(test)]
@@ -87,12 +89,10 @@ pub fn run_in(mut ctx: Context, command: cli::Command) -> Result<(), Failure> {
     let ctx = ctx;
     let report = match commands::plan(&ctx, command)? {
         Job::Done(report) => *report,
+        // It handles signals itself (`run` forwards them to its command).
+        Job::Foreground(work) => runtime()?.block_on(work)?,
         Job::Run { graceful, work } => {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Failure::other(format!("cannot start the async runtime: {e}")))?;
-            rt.block_on(async {
+            runtime()?.block_on(async {
                 let signals = async {
                     if tokio::signal::ctrl_c().await.is_err() {
                         std::future::pending::<()>().await;
@@ -114,6 +114,13 @@ pub fn run_in(mut ctx: Context, command: cli::Command) -> Result<(), Failure> {
         }
     };
     output::emit(&ctx.io, ctx.format(), ctx.style(), ctx.global.quiet, report)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::other(format!("cannot start the async runtime: {e}")))
 }
 
 /// Ctrl-C: stop at once and say what that means for the workspace.

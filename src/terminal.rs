@@ -128,6 +128,10 @@ impl Io {
         Ok(String::from_utf8_lossy(&line).into_owned())
     }
 
+    pub(crate) fn stdout(&self) -> Stream {
+        self.stdout.clone()
+    }
+
     pub(crate) fn stderr(&self) -> Stream {
         self.stderr.clone()
     }

@@ -4,6 +4,7 @@
 mod acls;
 mod auth;
 mod bulk;
+mod run;
 mod scopes;
 mod secrets;
 mod tools;
@@ -15,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 pub use acls::*;
 pub use auth::*;
 pub use bulk::*;
+pub use run::*;
 pub use scopes::*;
 pub use secrets::*;
 pub use tools::*;
@@ -263,6 +265,12 @@ pub enum Command {
         after_help = "Examples:\n  dbsecrets uc put main.orders_app.vendor_api_key --expires 90d\n  dbsecrets uc list main.orders_app\n  dbsecrets uc get main.orders_app.vendor_api_key\n  dbsecrets uc grant main.orders_app orders-sp 'use schema' 'read secret'\n\nManual: docs/unity-catalog.md"
     )]
     Uc(UcCommand),
+
+    // Secret references resolved into a command or a file, or listed: their
+    // help is on the structs (cli/run.rs).
+    Run(RunArgs),
+    Inject(InjectArgs),
+    Refs(RefsArgs),
 
     /// Print a shell completion script
     #[command(

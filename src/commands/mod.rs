@@ -10,6 +10,7 @@ mod acls;
 mod auth;
 pub mod bulk;
 mod man;
+mod run;
 mod scopes;
 mod secrets;
 mod tools;
@@ -39,6 +40,9 @@ pub enum Job<'a> {
     /// Work for the runtime. `graceful`: it watches Ctrl-C itself (stop
     /// sending, let the requests in flight finish, report); the others stop at once.
     Run { graceful: bool, work: Work<'a> },
+    /// Work for the runtime that handles SIGINT, SIGTERM and SIGHUP itself
+    /// (`run` forwards them to its command and waits for it).
+    Foreground(Work<'a>),
 }
 
 fn run<'a>(work: impl Future<Output = Result<Report, Failure>> + 'a) -> Job<'a> {
@@ -100,6 +104,12 @@ pub fn plan(ctx: &Context, command: Command) -> Result<Job<'_>, Failure> {
         Command::Uc(UcCommand::Grants(a)) => run(uc::grants(ctx, a)),
         Command::Uc(UcCommand::Grant(a)) => run(uc::grant(ctx, a)),
         Command::Uc(UcCommand::Revoke(a)) => run(uc::revoke(ctx, a)),
+        Command::Run(a) => Job::Foreground(Box::pin(run::run(ctx, a))),
+        Command::Inject(a) => {
+            let template = run::read_template(ctx, &a)?;
+            run(run::inject(ctx, a, template))
+        }
+        Command::Refs(a) => run(run::refs(ctx, a)),
         Command::Completions(a) => Job::Done(Box::new(tools::completions(a))),
         Command::Man(a) => Job::Done(Box::new(man::man(a)?)),
         Command::Emulator(a) => Job::Done(Box::new(tools::emulator(a)?)),
