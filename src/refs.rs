@@ -19,6 +19,8 @@
 //! - Two parts are a scope and a key, checked by the Secrets API's rules; one
 //!   part is a Unity Catalog secret's full name, checked by Unity Catalog's
 //!   (and folded to lower case, as it stores names). Anything else is a problem.
+//! - No name in a reference holds `{` or `}`: the first `}}` ends it, so such
+//!   a name could not be written back unambiguously (found by fuzzing).
 //!
 //! Pure functions over bytes: no I/O, no values.
 
@@ -199,6 +201,10 @@ fn parse(inner: &[u8]) -> Result<Reference, String> {
         .split('/')
         .map(|p| p.trim_matches([' ', '\t']))
         .collect();
+    if parts.iter().any(|p| p.contains(['{', '}'])) {
+        // `}` ends a reference: a name that holds it cannot be written in one.
+        return Err("a name in a reference cannot hold '{' or '}'".into());
+    }
     match parts.as_slice() {
         [""] => Err("it names no secret".into()),
         [scope, key] => {
@@ -285,6 +291,21 @@ mod tests {
         let s = scan(text.as_bytes());
         assert_eq!(s.problems.len(), 1, "{text:?}: {s:?}");
         s.problems[0].clone()
+    }
+
+    #[test]
+    fn braces_in_a_name_are_a_problem() {
+        for text in [
+            "{{secrets/b.appt.oke0} }}",
+            "{{secrets/s/k{ }}",
+            "{{secrets/s}/k}}",
+        ] {
+            let p = problem(text);
+            assert_eq!(
+                p.problem, "a name in a reference cannot hold '{' or '}'",
+                "{text}"
+            );
+        }
     }
 
     #[test]

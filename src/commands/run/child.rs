@@ -34,9 +34,10 @@ impl Signals {
     pub fn install() -> Result<Signals, Failure> {
         #[cfg(unix)]
         {
+            use rustix::process::Signal;
             use tokio::signal::unix::{signal, SignalKind};
             let mut streams = Vec::new();
-            for n in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            for n in [Signal::INT, Signal::TERM, Signal::HUP].map(Signal::as_raw) {
                 let s = signal(SignalKind::from_raw(n))
                     .map_err(|e| Failure::other(format!("cannot handle signals: {e}")))?;
                 streams.push((n, s));
@@ -222,16 +223,18 @@ pub fn exit_code(status: ExitStatus) -> u8 {
 /// Sends signal `n` to the command.
 #[cfg(unix)]
 fn forward(pid: u32, n: i32) {
-    if n == libc::SIGINT && terminal_sent_it() {
+    use rustix::process::{kill_process, Pid, Signal};
+    if n == Signal::INT.as_raw() && terminal_sent_it() {
         return;
     }
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
+    let (Some(pid), Some(signal)) = (
+        i32::try_from(pid).ok().and_then(Pid::from_raw),
+        Signal::from_named_raw(n),
+    ) else {
         return;
     };
-    // SAFETY: kill(2) with a pid of our own child and a valid signal number.
-    unsafe {
-        libc::kill(pid, n);
-    }
+    // The command may have ended already: nothing to forward to.
+    let _ = kill_process(pid, signal);
 }
 
 #[cfg(not(unix))]
@@ -241,12 +244,10 @@ fn forward(_pid: u32, _n: i32) {}
 /// terminal, where the terminal's Ctrl-C reaches the command too.
 #[cfg(unix)]
 fn terminal_sent_it() -> bool {
-    use std::os::fd::AsRawFd;
     let Ok(tty) = std::fs::File::open("/dev/tty") else {
         return false;
     };
-    // SAFETY: plain queries on an open file descriptor and on this process.
-    unsafe { libc::tcgetpgrp(tty.as_raw_fd()) == libc::getpgrp() }
+    rustix::termios::tcgetpgrp(&tty).is_ok_and(|group| group == rustix::process::getpgrp())
 }
 
 #[cfg(all(test, unix))]
@@ -259,8 +260,9 @@ mod tests {
         assert_eq!(exit_code(ExitStatus::from_raw(0)), 0);
         assert_eq!(exit_code(ExitStatus::from_raw(3 << 8)), 3);
         assert_eq!(exit_code(ExitStatus::from_raw(255 << 8)), 255);
-        assert_eq!(exit_code(ExitStatus::from_raw(libc::SIGTERM)), 143);
-        assert_eq!(exit_code(ExitStatus::from_raw(libc::SIGKILL)), 137);
-        assert_eq!(signal_name(libc::SIGTERM), "SIGTERM");
+        use rustix::process::Signal;
+        assert_eq!(exit_code(ExitStatus::from_raw(Signal::TERM.as_raw())), 143);
+        assert_eq!(exit_code(ExitStatus::from_raw(Signal::KILL.as_raw())), 137);
+        assert_eq!(signal_name(Signal::TERM.as_raw()), "SIGTERM");
     }
 }

@@ -98,9 +98,14 @@ fn warn_about_arguments(ctx: &Context, args: &[OsString]) {
 /// starts, as every input is).
 pub fn read_template(ctx: &Context, args: &InjectArgs) -> Result<Vec<u8>, Failure> {
     refuse_terminal(args.output_file.is_none(), ctx.term().stdout, args.reveal)?;
-    match &args.input {
-        Some(path) => std::fs::read(path)
-            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display()))),
+    let mut bytes = Vec::new();
+    let (name, read) = match &args.input {
+        Some(path) => (
+            path.display().to_string(),
+            std::fs::File::open(path).and_then(|mut f| {
+                crate::terminal::read_at_most(&mut f, &mut bytes, MAX_TEMPLATE_BYTES)
+            }),
+        ),
         None => {
             if ctx.term().stdin {
                 return Err(
@@ -109,14 +114,26 @@ pub fn read_template(ctx: &Context, args: &InjectArgs) -> Result<Vec<u8>, Failur
                     ),
                 );
             }
-            let mut bytes = Vec::new();
-            ctx.io
-                .read_stdin(&mut bytes)
-                .map_err(|e| Failure::usage(format!("cannot read standard input: {e}")))?;
-            Ok(bytes)
+            (
+                "standard input".to_string(),
+                ctx.io.read_stdin(&mut bytes, MAX_TEMPLATE_BYTES),
+            )
         }
+    };
+    // Size-checked while reading: a template that never ends stops at the limit.
+    match read {
+        Ok(true) => Ok(bytes),
+        Ok(false) => Err(Failure::usage(format!(
+            "the template {name} is larger than {} MiB: nothing was written",
+            MAX_TEMPLATE_BYTES / 1024 / 1024
+        ))
+        .with_hint("check that it is the file you meant")),
+        Err(e) => Err(Failure::usage(format!("cannot read {name}: {e}"))),
     }
 }
+
+/// The largest template `inject` reads: far more than a configuration file.
+const MAX_TEMPLATE_BYTES: u64 = 64 * 1024 * 1024;
 
 pub async fn inject(ctx: &Context, args: InjectArgs, template: Vec<u8>) -> Result<Report, Failure> {
     let template = Zeroizing::new(template);

@@ -43,7 +43,9 @@ pub async fn read_all(ctx: &Context, refs: &[Reference]) -> Result<Vec<Outcome>,
             Some(Done::Ok(outcome)) => outcome,
             Some(Done::Failed(e)) => Err(Failure::other(e)),
             Some(Done::Fatal(f)) => Err(f),
-            None => Err(Failure::other("not read (stopped before it was sent)")),
+            Some(Done::NotSent) | None => {
+                Err(Failure::other("not read (stopped before it was sent)"))
+            }
         })
         .collect())
 }
