@@ -1,23 +1,24 @@
-//! export SCOPE: every key with its value, as dotenv or JSON, to a 0600 file or
-//! to standard output (never a terminal unless --reveal).
+//! export TARGET: every key of a scope or a Unity Catalog schema with its
+//! value, as dotenv or JSON, to a 0600 file or to standard output (never a
+//! terminal unless --reveal).
 
-use dbsecrets_client::{names, SecretValue};
+use dbsecrets_client::SecretValue;
 
+use super::file;
 use super::runner::{Done, Runner};
-use super::{file, get_job, list_keys};
+use super::target::Target;
 use crate::cli::{ExportArgs, FileFormat};
-use crate::commands::check;
 use crate::context::Context;
 use crate::failure::{exit, Failure};
 use crate::output::{Body, Report};
 use crate::private_file::write_private;
 
 pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> {
-    check(names::scope(&args.scope))?;
+    let target = Target::parse(&args.scope)?;
     let format = file::format_for(args.output_file.as_deref(), args.format);
     refuse_terminal(args.output_file.is_none(), ctx.term().stdout, args.reveal)?;
     let client = ctx.client()?;
-    let keys = list_keys(ctx, &client, &args.scope).await?;
+    let keys = target.list(ctx, &client).await?;
     if format == FileFormat::Env {
         // Known before reading any value: refuse early.
         let bad: Vec<String> = keys
@@ -30,11 +31,11 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> 
         }
     }
     let runner = Runner::new(ctx, args.bulk.jobs, client.limiter());
-    let why = format!("cannot export scope '{}'", args.scope);
-    let (client_ref, scope, why_ref) = (&client, args.scope.as_str(), why.as_str());
+    let why = format!("cannot export {}", target.label());
+    let (client_ref, target_ref, why_ref) = (&client, &target, why.as_str());
     let (results, stats) = runner
         .run("reading", keys.clone(), |k| async move {
-            get_job(ctx, client_ref, scope, &k, why_ref).await
+            target_ref.get(ctx, client_ref, &k, why_ref).await
         })
         .await;
     let total = keys.len();
@@ -61,9 +62,9 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> 
     }
     if !failed.is_empty() {
         return Err(Failure::other(format!(
-            "cannot read {} of {total} values of scope '{}': nothing was written (an incomplete export would look complete)",
+            "cannot read {} of {total} values of {}: nothing was written (an incomplete export would look complete)",
             failed.len(),
-            args.scope
+            target.label()
         ))
         .with_details(failed)
         .with_hint("run the same command again"));
@@ -76,10 +77,10 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> 
         Some(path) => {
             write_private(path, &bytes)?;
             Ok(Report::new(Body::Nothing).note(format!(
-                "Exported {} secret{} of scope '{}' to {} (mode 0600).",
+                "Exported {} secret{} of {} to {} (mode 0600).",
                 items.len(),
                 if items.len() == 1 { "" } else { "s" },
-                args.scope,
+                target.label(),
                 path.display()
             )))
         }
