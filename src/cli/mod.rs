@@ -4,6 +4,7 @@
 mod acls;
 mod auth;
 mod bulk;
+mod migrate;
 mod scopes;
 mod secrets;
 mod tools;
@@ -14,6 +15,7 @@ use clap::{Args, Parser, Subcommand};
 pub use acls::*;
 pub use auth::*;
 pub use bulk::*;
+pub use migrate::*;
 pub use scopes::*;
 pub use secrets::*;
 pub use tools::*;
@@ -279,6 +281,27 @@ pub enum Command {
         after_help = "Example:\n  dbsecrets emulator --port 8765 &\n  export DATABRICKS_HOST=http://127.0.0.1:8765 DATABRICKS_TOKEN=dev\n  dbsecrets create-scope demo\n\nManual: docs/emulator.md"
     )]
     Emulator(dbsecrets_emulator::EmulatorArgs),
+
+    /// Move a secret scope into a Unity Catalog schema: planned, verified, resumable
+    ///
+    /// Plans first: lists the scope's keys (and ACLs), reads every value (never
+    /// printed), computes each name in Unity Catalog (lower case, '.' -> '_',
+    /// --rename), and finds every problem before any write: names that collide
+    /// or stay invalid, values over 60 KiB or not UTF-8 (skipped and reported),
+    /// secrets the schema already holds (skipped unless --update-existing;
+    /// identical ones count as done), the 1,000-per-schema and
+    /// 10,000-per-metastore limits, a Key Vault-backed scope. A plan with
+    /// blocking problems stops with all of them (exit 2). Then copies the values
+    /// concurrently and reads each one back to verify it; --with-grants
+    /// translates the ACLs (READ, WRITE, MANAGE) into grants on the schema and
+    /// its catalog. Reports per key and per grant, and the references to update
+    /// ({{secrets/SCOPE/KEY}} -> {{secrets/CATALOG.SCHEMA.NAME}}). Exit 0 when
+    /// every key it copies is verified, 1 when any failed; run it again to
+    /// finish: what is done is not rewritten.
+    #[command(
+        after_help = "Examples:\n  dbsecrets migrate orders-app main.orders_app --dry-run\n  dbsecrets migrate orders-app main.orders_app --with-grants --map-principal users='account users'\n  dbsecrets migrate orders-app main.orders_app --rename DB.PASSWORD=warehouse_password --delete-source\n  dbsecrets migrate legacy main.app --from-profile OLD --to-profile NEW -o json > migration.json\n  dbsecrets migrate legacy main.app --values-file legacy.json   # where only notebooks may read values\n\nWithout verification or grants: `dbsecrets copy SCOPE uc:CATALOG.SCHEMA`.\n\nManual: docs/migrate.md"
+    )]
+    Migrate(MigrateArgs),
 }
 
 /// A clap error as the user's failure: clap's message, and where to read the

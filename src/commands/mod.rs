@@ -10,6 +10,7 @@ mod acls;
 mod auth;
 mod bulk;
 mod man;
+mod migrate;
 mod scopes;
 mod secrets;
 mod tools;
@@ -103,6 +104,10 @@ pub fn plan(ctx: &Context, command: Command) -> Result<Job<'_>, Failure> {
         Command::Completions(a) => Job::Done(Box::new(tools::completions(a))),
         Command::Man(a) => Job::Done(Box::new(man::man(a)?)),
         Command::Emulator(a) => Job::Done(Box::new(tools::emulator(a)?)),
+        Command::Migrate(a) => {
+            let prepared = migrate::prepare(ctx, &a)?;
+            graceful(migrate::migrate(ctx, a, prepared))
+        }
     })
 }
 
