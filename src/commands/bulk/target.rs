@@ -269,26 +269,36 @@ impl Target {
         if adds == 0 {
             return Ok(Vec::new());
         }
-        let mut problems = Vec::new();
-        if existing + adds > MAX_PER_SCHEMA {
-            problems.push(format!(
-                "schema '{c}.{s}' holds {existing} secret{}; {adds} more would pass Unity Catalog's limit of {MAX_PER_SCHEMA} per schema",
-                if existing == 1 { "" } else { "s" }
-            ));
-        }
         let all = client
             .secrets_uc()
             .list(None, None)
             .await
             .map_err(|e| ctx.api_failure(&e, "cannot count the secrets of the metastore"))?;
-        if all.len() + adds > MAX_PER_METASTORE {
-            problems.push(format!(
-                "the metastore holds {} secrets that you can see; {adds} more would pass Unity Catalog's limit of {MAX_PER_METASTORE} per metastore",
-                all.len()
-            ));
-        }
-        Ok(problems)
+        Ok(limit_problems(
+            &format!("{c}.{s}"),
+            existing,
+            all.len(),
+            adds,
+        ))
     }
+}
+
+/// Unity Catalog's limits for `adds` more secrets in a schema that holds
+/// `in_schema`, in a metastore that holds `in_metastore`.
+fn limit_problems(schema: &str, in_schema: usize, in_metastore: usize, adds: usize) -> Vec<String> {
+    let mut problems = Vec::new();
+    if in_schema + adds > MAX_PER_SCHEMA {
+        problems.push(format!(
+            "schema '{schema}' holds {in_schema} secret{}; {adds} more would pass Unity Catalog's limit of {MAX_PER_SCHEMA} per schema",
+            if in_schema == 1 { "" } else { "s" }
+        ));
+    }
+    if in_metastore + adds > MAX_PER_METASTORE {
+        problems.push(format!(
+            "the metastore holds {in_metastore} secrets that you can see; {adds} more would pass Unity Catalog's limit of {MAX_PER_METASTORE} per metastore"
+        ));
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -330,5 +340,19 @@ mod tests {
         assert!(scope.value_problem(&big).is_none());
         assert_eq!(uc.label(), "schema 'main.app'");
         assert_eq!(uc.fold("API_Key"), "api_key");
+    }
+
+    #[test]
+    fn limits_per_schema_and_per_metastore() {
+        assert!(limit_problems("m.s", 990, 9_990, 10).is_empty());
+        assert_eq!(
+            limit_problems("m.s", 990, 5_000, 11),
+            ["schema 'm.s' holds 990 secrets; 11 more would pass Unity Catalog's limit of 1000 per schema"]
+        );
+        assert_eq!(
+            limit_problems("m.s", 1, 9_995, 6),
+            ["the metastore holds 9995 secrets that you can see; 6 more would pass Unity Catalog's limit of 10000 per metastore"]
+        );
+        assert_eq!(limit_problems("m.s", 999, 9_999, 2).len(), 2);
     }
 }

@@ -129,6 +129,14 @@ pub async fn migrate(ctx: &Context, args: MigrateArgs, prep: Prepared) -> Result
         _ => Values::Read,
     };
     let scope = args.scope.as_str();
+    // The schema's secrets first: a missing schema stops here (exit 3), before any value is read.
+    let target = Target::Uc(catalog.to_string(), schema.to_string());
+    let in_schema: HashSet<String> = target
+        .list(ctx, dst)
+        .await?
+        .into_iter()
+        .map(|n| n.to_lowercase())
+        .collect();
     let source = source::read(
         ctx,
         &src,
@@ -138,15 +146,6 @@ pub async fn migrate(ctx: &Context, args: MigrateArgs, prep: Prepared) -> Result
         args.with_grants,
     )
     .await?;
-
-    // The schema's secrets (a missing schema stops here, exit 3).
-    let target = Target::Uc(catalog.to_string(), schema.to_string());
-    let in_schema: HashSet<String> = target
-        .list(ctx, dst)
-        .await?
-        .into_iter()
-        .map(|n| n.to_lowercase())
-        .collect();
     let (namings, problems) = naming::names(&source.keys, &prep.renames);
     let writes: Vec<Written> = source
         .values
