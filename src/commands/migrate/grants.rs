@@ -127,14 +127,27 @@ fn changes(grants: &[Grant]) -> (Vec<PermissionsChange>, Vec<PermissionsChange>)
     (schema, catalog)
 }
 
-/// Applies the grants: the error of each one that failed (`None`: granted or skipped).
-/// When Unity Catalog refuses the PATCH of several principals (a principal it
-/// does not know, such as a workspace-local group), each one is tried on its
-/// own, so that the report names the one it refused.
-pub async fn apply(client: &Client, schema: &UcName, grants: &[Grant]) -> Vec<Option<String>> {
+/// How applying one grant ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    Granted,
+    /// Skipped before sending (see the grant's notes).
+    Skipped,
+    /// Unity Catalog does not know the grantee: a workspace-local group, or a
+    /// principal outside the account. Reported, not a failure.
+    Unknown(String),
+    Failed(String),
+}
+
+/// Applies the grants; how each one ended. When Unity Catalog refuses the
+/// PATCH of several principals, each one is tried on its own, so that the
+/// report names the one it refused; a principal it does not know (404) has
+/// no Unity Catalog equivalent, like `users` and `admins`.
+pub async fn apply(client: &Client, schema: &UcName, grants: &[Grant]) -> Vec<Applied> {
     let catalog = UcName::Catalog(schema.catalog().to_string());
     let (on_schema, on_catalog) = changes(grants);
-    let mut refused: Vec<(String, String)> = Vec::new();
+    // grantee -> what went wrong, the first time
+    let mut refused: Vec<(String, Applied)> = Vec::new();
     for (name, list) in [(schema, on_schema), (&catalog, on_catalog)] {
         if list.is_empty() {
             continue;
@@ -144,34 +157,43 @@ pub async fn apply(client: &Client, schema: &UcName, grants: &[Grant]) -> Vec<Op
         };
         let one_by_one =
             list.len() > 1 && matches!(e.kind(), ErrorKind::Rejected | ErrorKind::NotFound);
-        if !one_by_one {
-            for change in &list {
-                refused.push((
-                    change.principal.clone(),
-                    format!("{} '{name}': {e}", name.securable_type()),
-                ));
+        // (principal, not found, what went wrong)
+        let mut errors: Vec<(String, bool, String)> = Vec::new();
+        let what = |e: &dbsecrets_client::Error| format!("{} '{name}': {e}", name.securable_type());
+        if one_by_one {
+            for change in list {
+                if let Err(e) = client.grants().update(name, vec![change.clone()]).await {
+                    errors.push((change.principal, e.is_not_found(), what(&e)));
+                }
             }
-            continue;
+        } else {
+            let text = what(&e);
+            for change in list {
+                errors.push((change.principal, e.is_not_found(), text.clone()));
+            }
         }
-        for change in list {
-            if let Err(e) = client.grants().update(name, vec![change.clone()]).await {
-                refused.push((
-                    change.principal,
-                    format!("{} '{name}': {e}", name.securable_type()),
-                ));
+        for (principal, not_found, what) in errors {
+            let applied = if not_found {
+                Applied::Unknown(format!(
+                    "Unity Catalog does not know '{principal}' (a workspace-local group, or a principal outside the account, has no Unity Catalog equivalent): --map-principal {principal}=ACCOUNT_GROUP grants it to an account group; {what}"
+                ))
+            } else {
+                Applied::Failed(what)
+            };
+            if !refused.iter().any(|(p, _)| p == &principal) {
+                refused.push((principal, applied));
             }
         }
     }
     grants
         .iter()
-        .map(|g| {
-            let grantee = g.grantee.as_ref()?;
-            let errors: Vec<&str> = refused
+        .map(|g| match &g.grantee {
+            None => Applied::Skipped,
+            Some(grantee) => refused
                 .iter()
-                .filter(|(p, _)| p == grantee)
-                .map(|(_, e)| e.as_str())
-                .collect();
-            (!errors.is_empty()).then(|| errors.join("; "))
+                .find(|(p, _)| p == grantee)
+                .map(|(_, a)| a.clone())
+                .unwrap_or(Applied::Granted),
         })
         .collect()
 }

@@ -207,7 +207,7 @@ pub async fn migrate(ctx: &Context, args: MigrateArgs, prep: Prepared) -> Result
         items: &items,
         outcomes: &planned,
         grants: &grants,
-        grant_errors: None,
+        applied: None,
         cleanup: None,
         stats: &stats,
     };
@@ -241,7 +241,7 @@ pub async fn migrate(ctx: &Context, args: MigrateArgs, prep: Prepared) -> Result
     )
     .await;
     let stopped = stats.interrupted || stats.fatal.is_some();
-    let grant_errors = if args.with_grants && !stopped {
+    let applied = if args.with_grants && !stopped {
         Some(grants::apply(dst, &UcName::Schema(catalog.into(), schema.into()), &grants).await)
     } else {
         None
@@ -278,12 +278,12 @@ pub async fn migrate(ctx: &Context, args: MigrateArgs, prep: Prepared) -> Result
         &outcomes,
         &items,
         &stats,
-        grant_errors.as_deref().unwrap_or_default(),
+        applied.as_deref().unwrap_or_default(),
         cleanup.as_ref(),
     );
     let migration = Migration {
         outcomes: &outcomes,
-        grant_errors: grant_errors.as_deref(),
+        applied: applied.as_deref(),
         cleanup: cleanup.as_ref(),
         stats: &stats,
         ..migration

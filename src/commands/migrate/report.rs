@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::grants::Grant;
+use super::grants::{Applied, Grant};
 use super::plan::{Action, Item};
 use super::rows::{GrantRow, KeyRow, ReferenceRow, SourceRow, Summary};
 use super::run::{Cleanup, Outcome};
@@ -35,8 +35,8 @@ pub struct Migration<'a> {
     pub items: &'a [Item],
     pub outcomes: &'a [Outcome],
     pub grants: &'a [Grant],
-    /// Per grant: `None` not applied (a dry run, a stopped run), else its error, if any.
-    pub grant_errors: Option<&'a [Option<String>]>,
+    /// How each grant was applied; `None`: not applied (a dry run, a stopped run).
+    pub applied: Option<&'a [Applied]>,
     pub cleanup: Option<&'a Cleanup>,
     pub stats: &'a Stats,
 }
@@ -72,13 +72,13 @@ impl Migration<'_> {
             .iter()
             .enumerate()
             .map(|(i, g)| {
-                let error = self.grant_errors.and_then(|e| e[i].clone());
-                let result = match (&g.grantee, self.grant_errors, &error) {
-                    (None, ..) => "skipped",
-                    (_, _, Some(_)) => "failed",
-                    (_, Some(_), None) => "granted",
-                    (_, None, _) if self.dry_run => "dry-run",
-                    (_, None, _) => "not-sent",
+                let (result, error) = match (self.applied.map(|a| &a[i]), &g.grantee) {
+                    (_, None) | (Some(Applied::Skipped), _) => ("skipped", None),
+                    (Some(Applied::Granted), _) => ("granted", None),
+                    (Some(Applied::Unknown(e)), _) => ("skipped", Some(e.clone())),
+                    (Some(Applied::Failed(e)), _) => ("failed", Some(e.clone())),
+                    (None, _) if self.dry_run => ("dry-run", None),
+                    (None, _) => ("not-sent", None),
                 };
                 let mut reason = g.notes.clone();
                 reason.extend(error);
@@ -294,7 +294,7 @@ pub fn outcome(
     outcomes: &[Outcome],
     items: &[Item],
     stats: &Stats,
-    grant_errors: &[Option<String>],
+    applied: &[Applied],
     cleanup: Option<&Cleanup>,
 ) -> Option<Failure> {
     let again = "run the same command again to finish: what is done is not rewritten";
@@ -334,7 +334,10 @@ pub fn outcome(
             )),
         );
     }
-    let grants_failed = grant_errors.iter().filter(|e| e.is_some()).count();
+    let grants_failed = applied
+        .iter()
+        .filter(|a| matches!(a, Applied::Failed(_)))
+        .count();
     if grants_failed > 0 {
         return Some(
             Failure::other(format!("{grants_failed} grant{} failed", if grants_failed == 1 { "" } else { "s" }))
