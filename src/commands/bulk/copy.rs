@@ -61,10 +61,14 @@ pub async fn copy(ctx: &Context, args: CopyArgs) -> Result<Report, Failure> {
     if !bad_names.is_empty() {
         let n = bad_names.len();
         return Err(Failure::usage(format!(
-            "{n} key{} of {} cannot be name{} in {}: nothing was sent",
+            "{n} key{} of {} {} in {}: nothing was sent",
             if n == 1 { "" } else { "s" },
             from.label(),
-            if n == 1 { "" } else { "s" },
+            if n == 1 {
+                "is not a valid name"
+            } else {
+                "are not valid names"
+            },
             to.label()
         ))
         .with_details(bad_names));

@@ -37,10 +37,11 @@ impl Target {
                 _ => unreachable!("UcName::schema gives a schema"),
             },
             None => {
-                names::scope(arg).map_err(|e| {
-                    Failure::from(e).or_hint(
+                names::scope(arg).map_err(|e| match arg.contains(':') {
+                    true => Failure::from(e).or_hint(
                         "a Unity Catalog schema is written uc:CATALOG.SCHEMA, e.g. uc:main.my_app",
-                    )
+                    ),
+                    false => Failure::from(e),
                 })?;
                 Ok(Target::Scope(arg.to_string()))
             }
