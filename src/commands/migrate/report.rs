@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::grants::{Applied, Grant};
 use super::plan::{Action, Item};
 use super::rows::{GrantRow, KeyRow, ReferenceRow, SourceRow, Summary};
-use super::run::{Cleanup, Outcome};
+use super::run::{Cleanup, Deleted, Outcome};
 use crate::commands::bulk::runner::Stats;
 use crate::failure::{exit, Failure};
 use crate::output::{render_json, Body, Report, Rows};
@@ -117,9 +117,9 @@ impl Migration<'_> {
                 .iter()
                 .map(|(key, o)| {
                     let (result, error) = match o {
-                        Outcome::Verified => ("deleted", None),
-                        Outcome::Failed(e) => ("failed", Some(e.clone())),
-                        _ => ("not-sent", None),
+                        Deleted::Yes => ("deleted", None),
+                        Deleted::Failed(e) => ("failed", Some(e.clone())),
+                        Deleted::NotSent => ("not-sent", None),
                     };
                     SourceRow {
                         key: key.clone(),
@@ -348,7 +348,7 @@ pub fn outcome(
     let left = cleanup
         .keys
         .iter()
-        .filter(|(_, o)| *o != Outcome::Verified)
+        .filter(|(_, d)| *d != Deleted::Yes)
         .count();
     if left > 0 {
         return Some(

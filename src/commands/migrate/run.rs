@@ -124,7 +124,7 @@ async fn write_and_verify(ctx: &Context, client: &Client, w: Write<'_>) -> Done<
                 other => other,
             };
         }
-        Err(e) => return failed(ctx, &e, "writing", Operation::Create, &uc),
+        Err(e) => return failed(ctx, &e, Operation::Create, &uc),
     }
     read_back(ctx, client, &uc, &text).await
 }
@@ -141,16 +141,19 @@ async fn read_back(ctx: &Context, client: &Client, uc: &UcName, text: &str) -> D
                 "verifying: the secret came back without its value (READ SECRET missing?)".into(),
             ),
         },
-        Err(e) => failed(ctx, &e, "verifying", Operation::ReadValue, uc),
+        Err(e) => failed(ctx, &e, Operation::ReadValue, uc),
     }
 }
 
-/// A failed call: fatal when every other one would fail too.
-fn failed<T>(ctx: &Context, e: &Error, doing: &str, op: Operation, uc: &UcName) -> Done<T> {
+/// A failed write (`Operation::Create`) or read back: fatal when every other
+/// one would fail too (credentials, privileges, a schema gone).
+fn failed<T>(ctx: &Context, e: &Error, op: Operation, uc: &UcName) -> Done<T> {
+    let writing = matches!(op, Operation::Create);
+    let doing = if writing { "writing" } else { "verifying" };
     let fatal = matches!(
         e.kind(),
         ErrorKind::Unauthenticated | ErrorKind::PermissionDenied
-    ) || (doing == "writing" && e.is_not_found());
+    ) || (writing && e.is_not_found());
     if fatal {
         let what = format!("cannot migrate into secret '{uc}' ({doing})");
         Done::Fatal(uc_failure(ctx, e, &what, op, uc))
@@ -159,10 +162,19 @@ fn failed<T>(ctx: &Context, e: &Error, doing: &str, op: Operation, uc: &UcName) 
     }
 }
 
+/// How the deletion of one source key ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deleted {
+    Yes,
+    Failed(String),
+    /// Not started: Ctrl-C or a fatal error came first.
+    NotSent,
+}
+
 /// What `--delete-source` did.
 pub struct Cleanup {
     /// Each key deleted (or not), in order.
-    pub keys: Vec<(String, Outcome)>,
+    pub keys: Vec<(String, Deleted)>,
     /// The scope was deleted too (it was empty afterwards).
     pub scope_deleted: bool,
     /// Why the scope stays.
@@ -187,15 +199,15 @@ pub async fn delete_source(
             target.delete(ctx, client, &key).await
         })
         .await;
-    let keys: Vec<(String, Outcome)> = keys
+    let keys: Vec<(String, Deleted)> = keys
         .into_iter()
         .zip(results)
         .map(|(k, done)| {
             let outcome = match done {
-                Some(Done::Ok(())) => Outcome::Verified,
-                Some(Done::Failed(e)) => Outcome::Failed(e),
-                Some(Done::Fatal(f)) => Outcome::Failed(f.message),
-                None => Outcome::NotSent,
+                Some(Done::Ok(())) => Deleted::Yes,
+                Some(Done::Failed(e)) => Deleted::Failed(e),
+                Some(Done::Fatal(f)) => Deleted::Failed(f.message),
+                None => Deleted::NotSent,
             };
             (k, outcome)
         })
@@ -207,7 +219,7 @@ pub async fn delete_source(
         error: None,
         stats,
     };
-    if cleanup.keys.iter().any(|(_, o)| *o != Outcome::Verified) {
+    if cleanup.keys.iter().any(|(_, d)| *d != Deleted::Yes) {
         return cleanup;
     }
     match client.secrets().list_secrets(scope).await {
