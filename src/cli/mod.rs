@@ -214,7 +214,7 @@ pub enum Command {
     /// result, error) and exits 1, listing the failed keys, when some failed; a
     /// re-run finishes the job.
     #[command(
-        after_help = "Examples:\n  dbsecrets import my-app-secrets .env -p DEV\n  dbsecrets import my-app-secrets secrets.json --prefix app. --dry-run\n  vault-export | dbsecrets import my-app-secrets - --format json -o json\n  dbsecrets import big-scope big.env --jobs 16 --rate-limit 50\n\nManual: docs/bulk.md"
+        after_help = "Examples:\n  dbsecrets import my-app-secrets .env -p DEV\n  dbsecrets import my-app-secrets secrets.json --prefix app. --dry-run\n  vault-export | dbsecrets import my-app-secrets - --format json -o json\n  dbsecrets import big-scope big.env --jobs 16 --rate-limit 50\n  dbsecrets import uc:main.my_app .env               # into a Unity Catalog schema\n\nManual: docs/bulk.md"
     )]
     Import(ImportArgs),
 
@@ -236,7 +236,7 @@ pub enum Command {
     /// Values are read with `get` and go straight from one workspace to the
     /// other: they never touch the disk.
     #[command(
-        after_help = "Examples:\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --create-scope\n  dbsecrets copy app-secrets app-secrets-backup --with-acls --skip-existing\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --dry-run\n\nManual: docs/bulk.md"
+        after_help = "Examples:\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --create-scope\n  dbsecrets copy app-secrets app-secrets-backup --with-acls --skip-existing\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --dry-run\n  dbsecrets copy app-secrets uc:main.app_secrets     # into Unity Catalog (see also: migrate)\n\nManual: docs/bulk.md"
     )]
     Copy(CopyArgs),
 
@@ -299,7 +299,7 @@ pub enum Command {
     /// every key it copies is verified, 1 when any failed; run it again to
     /// finish: what is done is not rewritten.
     #[command(
-        after_help = "Examples:\n  dbsecrets migrate orders-app main.orders_app --dry-run\n  dbsecrets migrate orders-app main.orders_app --with-grants --map-principal users='account users'\n  dbsecrets migrate orders-app main.orders_app --rename DB.PASSWORD=warehouse_password --delete-source\n  dbsecrets migrate legacy main.app --from-profile OLD --to-profile NEW -o json > migration.json\n  dbsecrets migrate legacy main.app --values-file legacy.json   # where only notebooks may read values\n\nWithout verification or grants: `dbsecrets copy SCOPE uc:CATALOG.SCHEMA`.\n\nManual: docs/migrate.md"
+        after_help = "Examples:\n  dbsecrets migrate orders-app main.orders_app --dry-run\n  dbsecrets migrate orders-app main.orders_app --with-grants --map-principal users='account users'\n  dbsecrets migrate orders-app main.orders_app --rename DB.PASSWORD=warehouse_password\n  dbsecrets migrate orders-app main.orders_app --delete-source --yes   # when readers moved\n  dbsecrets migrate legacy main.app --from-profile OLD --to-profile NEW -o json > report.json\n  dbsecrets migrate legacy main.app --values-file legacy.json   # notebook-only workspaces\n\nWithout renames, verification or grants: `dbsecrets copy SCOPE uc:CATALOG.SCHEMA`.\n\nManual: docs/migrate.md"
     )]
     Migrate(MigrateArgs),
 }
