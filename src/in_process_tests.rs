@@ -154,3 +154,43 @@ fn delete_scope_asks_on_a_terminal_and_does_as_written_without_one() {
         "Deleted scope 'tmp' and its 2 secrets.\n"
     );
 }
+
+#[test]
+fn migrate_delete_source_asks_on_a_terminal_first() {
+    let emu = BackgroundEmulator::start(EmulatorOptions {
+        uc_schemas: vec!["main.app".into()],
+        ..EmulatorOptions::default()
+    })
+    .expect("emulator starts");
+    for args in [&["create-scope", "app"][..], &["put", "app", "k"][..]] {
+        let r = run(&emu, pipe(), b"v", args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    emu.emulator().clear_requests();
+    let question = "After the migration, delete the keys of scope 'app' whose copy in 'main.app' is verified identical (and the scope, if that empties it)? [y/N] ";
+    let declined = run(
+        &emu,
+        tty(),
+        b"n\n",
+        &["migrate", "app", "main.app", "--delete-source"],
+    );
+    assert_eq!(declined.code, 1, "{}", declined.stderr);
+    assert_eq!(
+        declined.stderr,
+        format!("{question}error: nothing done: the answer was not yes (run without --delete-source to migrate and keep the scope)\n")
+    );
+    assert!(emu.emulator().requests().is_empty(), "nothing sent");
+    let confirmed = run(
+        &emu,
+        tty(),
+        b"y\n",
+        &["migrate", "app", "main.app", "--delete-source", "-q"],
+    );
+    assert_eq!(confirmed.code, 0, "{}", confirmed.stderr);
+    assert_eq!(confirmed.stderr, question);
+    assert_eq!(
+        emu.emulator().uc_secret_value("main.app.k").as_deref(),
+        Some("v")
+    );
+    assert!(emu.emulator().secret_bytes("app", "k").is_none());
+}

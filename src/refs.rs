@@ -23,6 +23,8 @@
 //!   a name could not be written back unambiguously (found by fuzzing).
 //!
 //! Pure functions over bytes: no I/O, no values.
+//!
+//! One thing: the grammar, its scanner and their tests, read together.
 
 use std::fmt;
 use std::ops::Range;

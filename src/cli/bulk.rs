@@ -24,7 +24,7 @@ pub struct BulkArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Scope name
+    /// Scope name, or a Unity Catalog schema written uc:CATALOG.SCHEMA
     pub scope: String,
     /// The file to read, or `-` for standard input
     pub file: PathBuf,
@@ -46,7 +46,7 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Scope name
+    /// Scope name, or a Unity Catalog schema written uc:CATALOG.SCHEMA
     pub scope: String,
     /// Output format [default: json when --output-file ends in .json, else env]
     #[arg(long, value_enum)]
@@ -65,9 +65,9 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct CopyArgs {
-    /// Source scope
+    /// Source scope, or a Unity Catalog schema written uc:CATALOG.SCHEMA
     pub src: String,
-    /// Destination scope
+    /// Destination scope, or a Unity Catalog schema written uc:CATALOG.SCHEMA
     pub dst: String,
     /// Profile of the source workspace [default: the -p profile]
     #[arg(long, value_name = "P")]
@@ -93,7 +93,7 @@ pub struct CopyArgs {
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
-    /// Scope name
+    /// Scope name, or a Unity Catalog schema written uc:CATALOG.SCHEMA
     pub scope: String,
     /// The file to read, or `-` for standard input
     pub file: PathBuf,

@@ -4,6 +4,7 @@
 mod acls;
 mod auth;
 mod bulk;
+mod migrate;
 mod run;
 mod scopes;
 mod secrets;
@@ -16,6 +17,7 @@ use clap::{Args, Parser, Subcommand};
 pub use acls::*;
 pub use auth::*;
 pub use bulk::*;
+pub use migrate::*;
 pub use run::*;
 pub use scopes::*;
 pub use secrets::*;
@@ -216,7 +218,7 @@ pub enum Command {
     /// result, error) and exits 1, listing the failed keys, when some failed; a
     /// re-run finishes the job.
     #[command(
-        after_help = "Examples:\n  dbsecrets import my-app-secrets .env -p DEV\n  dbsecrets import my-app-secrets secrets.json --prefix app. --dry-run\n  vault-export | dbsecrets import my-app-secrets - --format json -o json\n  dbsecrets import big-scope big.env --jobs 16 --rate-limit 50\n\nManual: docs/bulk.md"
+        after_help = "Examples:\n  dbsecrets import my-app-secrets .env -p DEV\n  dbsecrets import my-app-secrets secrets.json --prefix app. --dry-run\n  vault-export | dbsecrets import my-app-secrets - --format json -o json\n  dbsecrets import big-scope big.env --jobs 16 --rate-limit 50\n  dbsecrets import uc:main.my_app .env               # into a Unity Catalog schema\n\nManual: docs/bulk.md"
     )]
     Import(ImportArgs),
 
@@ -238,7 +240,7 @@ pub enum Command {
     /// Values are read with `get` and go straight from one workspace to the
     /// other: they never touch the disk.
     #[command(
-        after_help = "Examples:\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --create-scope\n  dbsecrets copy app-secrets app-secrets-backup --with-acls --skip-existing\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --dry-run\n\nManual: docs/bulk.md"
+        after_help = "Examples:\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --create-scope\n  dbsecrets copy app-secrets app-secrets-backup --with-acls --skip-existing\n  dbsecrets copy app-secrets app-secrets --from-profile DEV --to-profile PROD --dry-run\n  dbsecrets copy app-secrets uc:main.app_secrets     # into Unity Catalog (see also: migrate)\n\nManual: docs/bulk.md"
     )]
     Copy(CopyArgs),
 
@@ -289,6 +291,27 @@ pub enum Command {
         after_help = "Example:\n  dbsecrets emulator --port 8765 &\n  export DATABRICKS_HOST=http://127.0.0.1:8765 DATABRICKS_TOKEN=dev\n  dbsecrets create-scope demo\n\nManual: docs/emulator.md"
     )]
     Emulator(dbsecrets_emulator::EmulatorArgs),
+
+    /// Move a secret scope into a Unity Catalog schema: planned, verified, resumable
+    ///
+    /// Plans first: lists the scope's keys (and ACLs), reads every value (never
+    /// printed), computes each name in Unity Catalog (lower case, '.' -> '_',
+    /// --rename), and finds every problem before any write: names that collide
+    /// or stay invalid, values over 60 KiB or not UTF-8 (skipped and reported),
+    /// secrets the schema already holds (skipped unless --update-existing;
+    /// identical ones count as done), the 1,000-per-schema and
+    /// 10,000-per-metastore limits, a Key Vault-backed scope. A plan with
+    /// blocking problems stops with all of them (exit 2). Then copies the values
+    /// concurrently and reads each one back to verify it; --with-grants
+    /// translates the ACLs (READ, WRITE, MANAGE) into grants on the schema and
+    /// its catalog. Reports per key and per grant, and the references to update
+    /// ({{secrets/SCOPE/KEY}} -> {{secrets/CATALOG.SCHEMA.NAME}}). Exit 0 when
+    /// every key it copies is verified, 1 when any failed; run it again to
+    /// finish: what is done is not rewritten.
+    #[command(
+        after_help = "Examples:\n  dbsecrets migrate orders-app main.orders_app --dry-run\n  dbsecrets migrate orders-app main.orders_app --with-grants --map-principal users='account users'\n  dbsecrets migrate orders-app main.orders_app --rename DB.PASSWORD=warehouse_password\n  dbsecrets migrate orders-app main.orders_app --delete-source --yes   # when readers moved\n  dbsecrets migrate legacy main.app --from-profile OLD --to-profile NEW -o json > report.json\n  dbsecrets migrate legacy main.app --values-file legacy.json   # notebook-only workspaces\n\nWithout renames, verification or grants: `dbsecrets copy SCOPE uc:CATALOG.SCHEMA`.\n\nManual: docs/migrate.md"
+    )]
+    Migrate(MigrateArgs),
 }
 
 #[cfg(test)]

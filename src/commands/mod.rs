@@ -10,6 +10,7 @@ mod acls;
 mod auth;
 pub mod bulk;
 mod man;
+mod migrate;
 mod run;
 mod scopes;
 mod secrets;
@@ -113,6 +114,10 @@ pub fn plan(ctx: &Context, command: Command) -> Result<Job<'_>, Failure> {
         Command::Completions(a) => Job::Done(Box::new(tools::completions(a))),
         Command::Man(a) => Job::Done(Box::new(man::man(a)?)),
         Command::Emulator(a) => Job::Done(Box::new(tools::emulator(a)?)),
+        Command::Migrate(a) => {
+            let prepared = migrate::prepare(ctx, &a)?;
+            graceful(migrate::migrate(ctx, a, prepared))
+        }
     })
 }
 

@@ -99,6 +99,22 @@ pub fn render(body: &Body, format: Format, style: Style) -> Rendered {
             Format::Json => stdout(json.clone()),
             Format::Csv => stdout(render_csv(headers, std::iter::once(cells.clone()))),
         },
+        Body::Sections { json, sections } => match format {
+            Format::Json | Format::Text => stdout(json.clone()),
+            _ => {
+                let mut out = Vec::new();
+                for (heading, rows) in sections.iter().filter(|(_, r)| !r.is_empty()) {
+                    if !out.is_empty() {
+                        out.push(b'\n');
+                    }
+                    if format == Format::Table {
+                        out.extend_from_slice(format!("{heading}\n").as_bytes());
+                    }
+                    out.extend(render_rows(rows, format, style, false));
+                }
+                stdout(out)
+            }
+        },
         Body::Secret(secret) => Rendered {
             stdout: secret.render(format, style.terminal),
             stderr: None,
@@ -279,6 +295,45 @@ mod tests {
         assert_eq!(
             out(&body, Format::Json),
             "{\n  \"result\": \"deleted\",\n  \"scope\": \"s\",\n  \"key\": \"k\"\n}\n"
+        );
+    }
+
+    #[test]
+    fn sections_are_tables_under_headings() {
+        let body = Body::Sections {
+            json: b"{}\n".to_vec(),
+            sections: vec![
+                (
+                    "First".into(),
+                    match rows() {
+                        Body::Rows(r) => r,
+                        _ => unreachable!(),
+                    },
+                ),
+                (
+                    "Empty".into(),
+                    match empty() {
+                        Body::Rows(r) => r,
+                        _ => unreachable!(),
+                    },
+                ),
+                (
+                    "Second".into(),
+                    match rows() {
+                        Body::Rows(r) => r,
+                        _ => unreachable!(),
+                    },
+                ),
+            ],
+        };
+        assert_eq!(out(&body, Format::Json), "{}\n");
+        assert_eq!(
+            out(&body, Format::Table),
+            "First\nA         B\nx,y \"q\"   1\nz\n\nSecond\nA         B\nx,y \"q\"   1\nz\n"
+        );
+        assert_eq!(
+            out(&body, Format::Csv),
+            "a,b\n\"x,y \"\"q\"\"\",1\nz,\n\na,b\n\"x,y \"\"q\"\"\",1\nz,\n"
         );
     }
 

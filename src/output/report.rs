@@ -93,6 +93,13 @@ pub enum Body {
         cells: Vec<String>,
         sentence: String,
     },
+    /// Several tables, each under a heading (`migrate`): its own JSON
+    /// document; for tables, each non-empty one under its heading; for CSV,
+    /// each non-empty one with its header row, an empty line between them.
+    Sections {
+        json: Vec<u8>,
+        sections: Vec<(String, Rows)>,
+    },
     /// A secret's value (`get`): its exact bytes for tables.
     Secret(SecretOutput),
     /// Bytes as they are (a completion script, a manual page, an export).

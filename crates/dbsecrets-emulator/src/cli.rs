@@ -110,6 +110,11 @@ pub struct EmulatorArgs {
     /// paging with a few
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub uc_page_size: Option<u64>,
+
+    /// A workspace-local group: scope ACLs may name it, Unity Catalog grants
+    /// to it are refused, as real workspaces refuse them (repeatable)
+    #[arg(long = "workspace-group", value_name = "NAME")]
+    pub workspace_groups: Vec<String>,
 }
 
 /// Tokens and secrets stay out of `{:?}`.
@@ -176,6 +181,7 @@ impl EmulatorArgs {
             retry_after_secs: self.retry_after,
             uc_schemas: self.uc_schemas.clone(),
             uc_page_size: self.uc_page_size.map(|n| n as usize),
+            workspace_groups: self.workspace_groups.clone(),
             ..EmulatorOptions::default()
         };
         opts.principals

@@ -97,6 +97,8 @@ struct Inner {
     chaos: Mutex<chaos::Chaos>,
     state_file: Option<PathBuf>,
     verbose: bool,
+    /// Groups Unity Catalog does not know (`--workspace-group`).
+    workspace_groups: Vec<String>,
 }
 
 /// A poisoned lock only means another request panicked mid-way; the data is
@@ -167,6 +169,7 @@ impl Emulator {
             chaos: Mutex::new(chaos),
             state_file: opts.state_file,
             verbose: opts.verbose,
+            workspace_groups: opts.workspace_groups,
         };
         Ok(Self {
             inner: Arc::new(inner),
@@ -312,6 +315,15 @@ impl Emulator {
     /// How many OAuth tokens the token endpoint has issued.
     pub fn issued_token_count(&self) -> usize {
         lock(&self.inner.issued).len()
+    }
+
+    /// Whether Unity Catalog knows `principal`: not a workspace-local group.
+    fn uc_knows(&self, principal: &str) -> bool {
+        !self
+            .inner
+            .workspace_groups
+            .iter()
+            .any(|g| g.eq_ignore_ascii_case(principal))
     }
 
     fn get_mode(&self) -> GetMode {

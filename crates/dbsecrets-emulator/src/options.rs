@@ -76,6 +76,12 @@ pub struct EmulatorOptions {
     /// The most items a page of a Unity Catalog listing holds (secrets,
     /// grants), so that paging can be tried with a few; `None`: 1000.
     pub uc_page_size: Option<usize>,
+    /// Workspace-local groups (`--workspace-group`): scope ACLs may name
+    /// them, but Unity Catalog knows only account-level principals, so a
+    /// grant to one is refused with 404 `RESOURCE_DOES_NOT_EXIST`
+    /// ("Could not find principal with name …", as real workspaces word it;
+    /// the status and code are unconfirmed).
+    pub workspace_groups: Vec<String>,
 }
 
 impl Default for EmulatorOptions {
@@ -104,6 +110,7 @@ impl Default for EmulatorOptions {
             catalogs: Vec::new(),
             schemas: Vec::new(),
             uc_page_size: None,
+            workspace_groups: Vec::new(),
         }
     }
 }
@@ -145,6 +152,7 @@ impl std::fmt::Debug for EmulatorOptions {
             .field("catalogs", &self.catalogs)
             .field("schemas", &self.schemas)
             .field("uc_page_size", &self.uc_page_size)
+            .field("workspace_groups", &self.workspace_groups)
             .finish()
     }
 }

@@ -1,12 +1,13 @@
-//! export SCOPE: every key with its value, as dotenv or JSON, to a 0600 file or
-//! to standard output (never a terminal unless --reveal).
+//! export TARGET: every key of a scope or a Unity Catalog schema with its
+//! value, as dotenv or JSON, to a 0600 file or to standard output (never a
+//! terminal unless --reveal).
 
-use dbsecrets_client::{names, SecretValue};
+use dbsecrets_client::SecretValue;
 
+use super::file;
 use super::runner::{Done, Runner};
-use super::{file, get_job, list_keys};
+use super::target::Target;
 use crate::cli::{ExportArgs, FileFormat};
-use crate::commands::check;
 use crate::context::Context;
 use crate::failure::{exit, Failure};
 use crate::output::{Body, Report};
@@ -20,11 +21,11 @@ const FILE_ACCESS: &str = "mode 0600";
 const FILE_ACCESS: &str = "access inherited from its folder";
 
 pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> {
-    check(names::scope(&args.scope))?;
+    let target = Target::parse(&args.scope)?;
     let format = file::format_for(args.output_file.as_deref(), args.format);
     refuse_terminal(args.output_file.is_none(), ctx.term().stdout, args.reveal)?;
     let client = ctx.client()?;
-    let keys = list_keys(ctx, &client, &args.scope).await?;
+    let keys = target.list(ctx, &client).await?;
     if format == FileFormat::Env {
         // Known before reading any value: refuse early.
         let bad: Vec<String> = keys
@@ -37,11 +38,11 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> 
         }
     }
     let runner = Runner::new(ctx, args.bulk.jobs, client.limiter());
-    let why = format!("cannot export scope '{}'", args.scope);
-    let (client_ref, scope, why_ref) = (&client, args.scope.as_str(), why.as_str());
+    let why = format!("cannot export {}", target.label());
+    let (client_ref, target_ref, why_ref) = (&client, &target, why.as_str());
     let (results, stats) = runner
         .run("reading", keys.clone(), |k| async move {
-            get_job(ctx, client_ref, scope, &k, why_ref).await
+            target_ref.get(ctx, client_ref, &k, why_ref).await
         })
         .await;
     let total = keys.len();
@@ -68,9 +69,9 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> 
     }
     if !failed.is_empty() {
         return Err(Failure::other(format!(
-            "cannot read {} of {total} values of scope '{}': nothing was written (an incomplete export would look complete)",
+            "cannot read {} of {total} values of {}: nothing was written (an incomplete export would look complete)",
             failed.len(),
-            args.scope
+            target.label()
         ))
         .with_details(failed)
         .with_hint("run the same command again"));
@@ -86,10 +87,10 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> Result<Report, Failure> 
                 Written::Stream => String::new(),
             };
             Ok(Report::new(Body::Nothing).note(format!(
-                "Exported {} secret{} of scope '{}' to {}{mode}.",
+                "Exported {} secret{} of {} to {}{mode}.",
                 items.len(),
                 if items.len() == 1 { "" } else { "s" },
-                args.scope,
+                target.label(),
                 path.display()
             )))
         }

@@ -14,10 +14,11 @@ pub mod file;
 mod import;
 pub mod runner;
 mod sync;
+pub mod target;
 
 use serde::Serialize;
 
-pub use copy::copy;
+pub use copy::{clients, copy};
 pub use export::export;
 pub use import::{import, import_entries};
 pub use sync::{sync, sync_entries};

@@ -23,7 +23,7 @@ use crate::output::{Body, Report, Row, Rows, SecretOutput};
 
 /// What a Unity Catalog operation needs, for the hint after a 403.
 #[derive(Clone, Copy)]
-enum Operation {
+pub(super) enum Operation {
     Create,
     ReadValue,
     ReadMetadata,
@@ -34,7 +34,7 @@ enum Operation {
 
 impl Operation {
     /// The privilege usually missing (uc-secrets.md §5).
-    fn missing(self) -> &'static str {
+    pub(super) fn missing(self) -> &'static str {
         match self {
             Operation::Create => "creating a secret needs CREATE SECRET on its schema (or catalog), with USE SCHEMA and USE CATALOG; the schema's owner can grant them with `dbsecrets uc grant CATALOG.SCHEMA PRINCIPAL 'create secret' 'use schema'`",
             Operation::ReadValue => "reading a value needs READ SECRET on the secret, its schema or its catalog (with USE SCHEMA and USE CATALOG); its owner can grant it with `dbsecrets uc grant NAME PRINCIPAL 'read secret'`",
@@ -48,7 +48,13 @@ impl Operation {
 
 /// A failed Unity Catalog call on `name`: the failure table's exit code, and
 /// a hint that fits the operation.
-fn uc_failure(ctx: &Context, e: &Error, doing: &str, op: Operation, name: &UcName) -> Failure {
+pub(super) fn uc_failure(
+    ctx: &Context,
+    e: &Error,
+    doing: &str,
+    op: Operation,
+    name: &UcName,
+) -> Failure {
     let failure = ctx.api_failure(e, doing);
     match e.kind() {
         ErrorKind::PermissionDenied => failure.with_hint(op.missing()),

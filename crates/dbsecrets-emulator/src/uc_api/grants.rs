@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::{object, page_json, string, Grants, GrantsTarget, Query};
 use crate::secrets_api::malformed;
 use crate::state::uc::{Change, Page, PageRequest};
-use crate::state::{Caller, ServiceError};
+use crate::state::{Caller, ErrorCode, ServiceError};
 use crate::Emulator;
 
 /// The permissions endpoints.
@@ -28,6 +28,17 @@ pub(super) fn grants(
     );
     if method == Method::PATCH {
         let (changes, omit) = changes(body)?;
+        // Unity Catalog grants only account-level principals.
+        if let Some(local) = changes
+            .iter()
+            .filter_map(|c| c.principal.as_deref())
+            .find(|p| !emulator.uc_knows(p))
+        {
+            return Err(ServiceError::new(
+                ErrorCode::ResourceDoesNotExist,
+                format!("Could not find principal with name {local}."),
+            ));
+        }
         let after = emulator.change(|store| {
             store
                 .uc_mut()

@@ -312,3 +312,23 @@ async fn grants_pages() {
         assert!(m.starts_with("Invalid "), "{m}");
     }
 }
+
+#[tokio::test]
+async fn a_workspace_local_group_cannot_be_granted_anything() {
+    let uc = Uc::with(EmulatorOptions {
+        uc_schemas: vec!["main.app".into()],
+        workspace_groups: vec!["ws-team".into()],
+        ..EmulatorOptions::default()
+    });
+    let body = json!({"changes": [change("data-team", &["USE_SCHEMA"], &[]), change("WS-Team", &["USE_SCHEMA"], &[])]});
+    let (status, answer) = uc.patch("permissions/schema/main.app", &[], body).await;
+    assert_eq!(status, 404, "{answer}");
+    assert_eq!(
+        answer,
+        json!({"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "Could not find principal with name WS-Team."})
+    );
+    // Nothing of the PATCH was applied.
+    let (status, answer) = uc.get("permissions/schema/main.app", &[]).await;
+    assert_eq!((status, answer), (200, json!({})));
+    grant(&uc, "schema", "main.app", "data-team", &["USE_SCHEMA"]).await;
+}
