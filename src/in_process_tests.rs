@@ -111,15 +111,53 @@ fn export_refuses_a_terminal_unless_revealed() {
 }
 
 #[test]
-fn tables_have_borders_on_a_terminal_and_plain_columns_in_a_pipe() {
+fn terminal_tables_are_fitted_and_piped_tables_are_whole() {
     let emu = emulator_with_secret();
     let piped = run(&emu, pipe(), b"", &["list-scopes"]);
     assert_eq!(
         String::from_utf8(piped.stdout).unwrap(),
         "NAME   BACKEND_TYPE   KEYVAULT_DNS_NAME\napp    DATABRICKS\n"
     );
+    // On a terminal: a rule under the header, none between rows, and the
+    // Key Vault column (empty outside Azure) left out.
     let shown = String::from_utf8(run(&emu, tty(), b"", &["list-scopes"]).stdout).unwrap();
-    assert!(shown.contains('─') && shown.contains(" app "), "{shown}");
+    let lines: Vec<&str> = shown.lines().map(str::trim_end).collect();
+    assert_eq!(
+        lines,
+        [
+            " NAME   BACKEND_TYPE",
+            "─────────────────────",
+            " app    DATABRICKS"
+        ],
+        "{shown}"
+    );
+    // A long key is cut with `…` on a 50-column terminal, its timestamp whole.
+    let key = "a-key-name-much-longer-than-fifty-columns-of-terminal-allow";
+    let r = run(&emu, pipe(), b"v4lue\n", &["put", "app", key]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let narrow = Terminal {
+        width: Some(50),
+        ..tty()
+    };
+    let shown = String::from_utf8(run(&emu, narrow, b"", &["list", "app"]).stdout).unwrap();
+    let row = shown
+        .lines()
+        .find(|l| l.contains("a-key"))
+        .expect("the key's row");
+    assert!(row.starts_with(" a-key-name-much-lon…   "), "{shown}");
+    assert!(!shown.contains(key), "{shown}");
+    assert!(
+        shown.lines().all(|l| l.trim_end().chars().count() <= 50),
+        "{shown}"
+    );
+    let stamp = row.split_whitespace().nth(1).expect("a timestamp");
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(stamp).is_ok(),
+        "{stamp} whole: {shown}"
+    );
+    // Piped, the key is whole.
+    let piped = String::from_utf8(run(&emu, pipe(), b"", &["list", "app"]).stdout).unwrap();
+    assert!(piped.contains(key), "{piped}");
 }
 
 #[test]
