@@ -184,4 +184,19 @@ fn file_oidc_reads_the_token_file_without_a_client_id() {
         .stderr_has("absent.jwt (environment variable DATABRICKS_OIDC_TOKEN_FILEPATH)");
     assert!(bed.requests().is_empty(), "nothing reached the API");
     assert_eq!(oauth.token.count(), 1, "no exchange without an ID token");
+
+    // A path to a file that never ends: read up to 1 MiB, then refused.
+    #[cfg(unix)]
+    {
+        let out = run(bed
+            .bare()
+            .env("DATABRICKS_HOST", bed.url())
+            .env("DATABRICKS_OIDC_TOKEN_FILEPATH", "/dev/zero")
+            .env("DATABRICKS_DISCOVERY_URL", oauth.discovery_url())
+            .args(["list-scopes"]));
+        out.fails(4).stderr_has(
+            "file-oidc: cannot read the ID token file /dev/zero (environment variable DATABRICKS_OIDC_TOKEN_FILEPATH): it is larger than 1 MiB, more than a credential holds",
+        );
+        assert_eq!(oauth.token.count(), 1, "no exchange without an ID token");
+    }
 }

@@ -55,7 +55,7 @@ pub const METHOD: Method = Method {
 fn load_key(value: &str) -> Result<ServiceAccountKey, String> {
     let path = std::path::Path::new(value.trim());
     if path.is_file() {
-        let text = std::fs::read_to_string(path)
+        let text = super::read_credential_file(path)
             .map_err(|e| format!("cannot read the key file {}: {e}", path.display()))?;
         ServiceAccountKey::parse(&text)
             .map_err(|why| format!("the key file {} is not usable: {why}", path.display()))

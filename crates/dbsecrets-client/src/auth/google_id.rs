@@ -153,7 +153,7 @@ impl DefaultCredentials {
             ))
             .with_hint(NO_ADC_HINT)
         };
-        let text = std::fs::read_to_string(&file).map_err(|e| bad(e.to_string()))?;
+        let text = super::read_credential_file(&file).map_err(|e| bad(e.to_string()))?;
         let adc: AdcFile = serde_json::from_str(&text).map_err(|e| bad(json_problem(&e)))?;
         match adc.kind.as_deref() {
             Some("service_account") => {

@@ -278,6 +278,28 @@ fn secret(cfg: &Config, name: &str) -> Option<SecretString> {
     cfg.get(name).map(|v| SecretString::from(v.to_string()))
 }
 
+/// The largest credential file read (an ID token, a service-account key, the
+/// application default credentials): a few KiB in practice.
+const MAX_CREDENTIAL_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads a credential file as UTF-8 text, no more than
+/// [`MAX_CREDENTIAL_FILE_BYTES`]: a path that names `/dev/zero` or a stream
+/// that never ends stops there with an error, in bounded memory and time.
+fn read_credential_file(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_CREDENTIAL_FILE_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_CREDENTIAL_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "it is larger than 1 MiB, more than a credential holds",
+        ));
+    }
+    Ok(text)
+}
+
 /// Where an attribute came from, for error messages ("" when unset).
 fn origin(cfg: &Config, name: &str) -> String {
     cfg.value(name)
@@ -288,6 +310,23 @@ fn origin(cfg: &Config, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credential_files_are_read_up_to_a_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("token");
+        std::fs::write(&small, "eyJ.x.y\n").unwrap();
+        assert_eq!(read_credential_file(&small).unwrap(), "eyJ.x.y\n");
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![b'a'; 1024 * 1024 + 1]).unwrap();
+        let e = read_credential_file(&big).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "it is larger than 1 MiB, more than a credential holds"
+        );
+        #[cfg(unix)]
+        assert!(read_credential_file(std::path::Path::new("/dev/zero")).is_err());
+    }
     use crate::config::Source;
 
     fn cfg(pairs: &[(&'static str, &str)]) -> Config {

@@ -103,7 +103,7 @@ impl TokenExchange {
         let name = self.name;
         match &self.source {
             IdTokenSource::Env { token, .. } => Ok(token.clone()),
-            IdTokenSource::File { path, origin } => match std::fs::read_to_string(path) {
+            IdTokenSource::File { path, origin } => match super::read_credential_file(path) {
                 Ok(text) if !text.trim().is_empty() => Ok(SecretString::from(text.trim().to_string())),
                 Ok(_) => Err(SignInError::new(format!(
                     "{name}: the ID token file {} ({origin}) is empty",
