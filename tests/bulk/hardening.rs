@@ -1,8 +1,10 @@
 //! Bulk commands under the adversarial review's conditions (issue 15): Ctrl-C
 //! while requests wait to be retried, and import files with bad lines.
 
+#[cfg(unix)]
 use std::time::{Duration, Instant};
 
+#[cfg(unix)]
 use crate::common::fake::{Fake, Reply};
 use crate::common::*;
 use crate::support::*;

@@ -1,6 +1,7 @@
 //! `scripts/demo.sh`, the README's first command, runs the binary built from
 //! this checkout (here: the one under test), never a `dbsecrets` on PATH.
 
+#[cfg(unix)]
 use crate::common::*;
 
 #[cfg(unix)]

@@ -2,11 +2,13 @@
 //! end, output paths that are links or devices, odd config files, a terminal
 //! of no width, credentials in usage errors, process hygiene.
 
+#[cfg(unix)]
 use std::time::{Duration, Instant};
 
 use crate::common::*;
 
 /// A run that must end quickly: its output and how long it took.
+#[cfg(unix)]
 fn timed(mut c: assert_cmd::Command) -> (Out, Duration) {
     c.timeout(Duration::from_secs(30));
     let started = Instant::now();

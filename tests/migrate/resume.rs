@@ -1,7 +1,5 @@
 //! Interrupted and re-run; a misbehaving service.
 
-use std::time::Duration;
-
 use serde_json::Value;
 
 use crate::common::*;
@@ -29,6 +27,7 @@ fn a_run_interrupted_with_sigint_then_run_again_ends_complete_with_no_value_writ
         .collect();
     seed(&bed, "s", &secrets);
     let emu = bed.emu.emulator();
+    use std::time::Duration;
     emu.set_delay_for(UC, Duration::from_millis(20));
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_dbsecrets"))
         .env_clear()

@@ -389,6 +389,7 @@ mod tests {
     }
 
     /// A fake tool that prints `stdout` and exits `code`.
+    #[cfg(unix)]
     fn tool(path: &std::path::Path, stdout: &str, code: i32) {
         command::tests::executable(path);
         let text = format!("#!/bin/sh\ncat <<'EOF'\n{stdout}\nEOF\nexit {code}\n");
