@@ -7,8 +7,13 @@ admin, who owns the schema main.sdk_app), E2E_USER_TOKEN (user@example.com,
 no privileges at first). The emulator runs with --uc-page-size 2, so every
 listing of more than two items takes several pages.
 
-Prints one `ok - ...` / `not ok - ...` line per check, then `N passed, M failed`;
-exits 1 when anything failed.
+Then the sign-in cross-check of e2e-sdk-auth.py (the SDK's resolution of the
+same settings next to dbsecrets'), which needs E2E_DBSECRETS_BIN (the binary)
+and E2E_WORK (a scratch directory) and starts its own emulator.
+
+Prints one `ok - ...` / `not ok - ...` line per check, then `N passed, M failed`
+for both parts; exits 1 when anything failed. Connections to anything but
+loopback are refused in this process.
 
 What the SDK 0.162 cannot say, and what this script does about it:
 - `w.grants.*` take the securable type as a plain `str`, so "catalog",
@@ -29,8 +34,10 @@ What the SDK 0.162 cannot say, and what this script does about it:
   secret privileges, read the same endpoint raw through `w.api_client.do`.
 """
 
+import importlib.util
 import logging
 import os
+import socket
 import sys
 import traceback
 
@@ -44,6 +51,30 @@ from databricks.sdk.errors import (
 )
 from databricks.sdk.service.catalog import PermissionsChange, Privilege, Secret
 from google.protobuf.timestamp_pb2 import Timestamp
+
+# Nothing in this run may leave the machine: the SDK probes hosts on its own
+# (/.well-known/databricks-config, Azure tenants), so every name lookup and
+# connection that is not to loopback is refused here, before any is made.
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+_getaddrinfo = socket.getaddrinfo
+_connect = socket.socket.connect
+
+
+def _loopback_getaddrinfo(host, *args, **kwargs):
+    name = host.decode() if isinstance(host, bytes) else host
+    if name not in _LOOPBACK:
+        raise OSError(f"e2e-sdk: refusing to look up {name!r}: only loopback is allowed")
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+def _loopback_connect(sock, address):
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in _LOOPBACK:
+        raise OSError(f"e2e-sdk: refusing to connect to {address[0]!r}: only loopback is allowed")
+    return _connect(sock, address)
+
+
+socket.getaddrinfo = _loopback_getaddrinfo
+socket.socket.connect = _loopback_connect
 
 # The SDK warns (on stderr) that the emulator has no /.well-known/databricks-config;
 # that probe is optional, and its 404 is the documented answer.
@@ -425,6 +456,24 @@ def _():
     expect_error(NotFound, lambda: admin.secrets_uc.delete_secret("main.sdk_app.vendor_key"))
     expect_error(NotFound, lambda: admin.grants.get("secret", "main.sdk_app.vendor_key"))
 
+
+# ---------------------------------------------------------------------------
+# Sign-in: the SDK's resolution of the same settings next to dbsecrets'
+# (scripts/e2e-sdk-auth.py, with its own emulator), counted here
+# ---------------------------------------------------------------------------
+
+sys.dont_write_bytecode = True  # no __pycache__ in scripts/
+_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "e2e-sdk-auth.py")
+_spec = importlib.util.spec_from_file_location("e2e_sdk_auth", _path)
+_auth = importlib.util.module_from_spec(_spec)
+try:
+    _spec.loader.exec_module(_auth)
+    _auth.run(check)
+except Exception:  # noqa: BLE001 - a set-up failure is one failed check
+    FAILED += 1
+    print("not ok - sign-in cross-check: set-up")
+    for line in traceback.format_exc().splitlines()[-8:]:
+        print(f"#   {line}")
 
 print(f"{PASSED} passed, {FAILED} failed")
 sys.exit(1 if FAILED else 0)

@@ -1,13 +1,30 @@
 #!/usr/bin/env bash
-# End-to-end check of `dbsecrets emulator`'s Unity Catalog secrets and grants
-# with the official Databricks SDK for Python (PyPI databricks-sdk, pinned), an
-# independent client: if the emulator and dbsecrets' own client shared a
-# misunderstanding of the wire contract, the SDK would not share it.
+# End-to-end checks with the official Databricks SDK for Python (PyPI
+# databricks-sdk, pinned), an independent client:
+#
+# 1. `dbsecrets emulator`'s Unity Catalog secrets and grants: if the emulator
+#    and dbsecrets' own client shared a misunderstanding of the wire contract,
+#    the SDK would not share it (scripts/e2e-sdk.py).
+# 2. Sign-in (issue 18): the same settings (environment variables, a
+#    ~/.databrickscfg in a fresh HOME, fake `databricks` CLIs on PATH) given to
+#    the SDK's `Config()` and to `dbsecrets auth describe --check`; both must
+#    pick the same method or both refuse, and send the same Authorization
+#    header to an emulator that accepts only the expected credentials
+#    (scripts/e2e-sdk-auth.py, which starts its own emulator, a recording
+#    proxy and a metadata service). Cross-checked: pat (environment, profiles,
+#    DATABRICKS_CONFIG_PROFILE, default_profile, precedence), basic, a token
+#    with a client id (with and without auth_type), metadata-service,
+#    oauth-m2m, env-oidc, file-oidc, databricks-cli (signed in, not signed
+#    in, broken, beside a lone client id or a Google key), and one documented
+#    difference. Not cross-checked: the Azure and Google methods, github-oidc
+#    and azure-devops-oidc, whose SDK side needs real Entra ID, Google, GitHub
+#    or Azure DevOps endpoints (see e2e-sdk-auth.py and docs/signing-in.md).
 #
 #   DBSECRETS_BIN=target/debug/dbsecrets scripts/e2e-sdk.sh
 #
 # Builds nothing. Environment:
-#   DBSECRETS_BIN      the binary whose `emulator` subcommand is tested
+#   DBSECRETS_BIN      the binary tested: its `emulator` subcommand, and its
+#                      sign-in through `auth describe --check`
 #                      (default: target/debug/dbsecrets in the repository)
 #   E2E_SDK_VENV       virtualenv for the SDK (default: .venv-sdk/ in the repository;
 #                      reused when it already holds the pinned SDK, created otherwise)
@@ -16,8 +33,10 @@
 #
 # Starts the emulator on 127.0.0.1 (a free port) with schema main.sdk_app, pages
 # of 2, an admin token and a non-admin one, runs scripts/e2e-sdk.py, which prints
-# one `ok - …` / `not ok - …` line per check and `N passed, M failed`, and stops
-# the emulator on exit. Exits 0 only when nothing failed.
+# one `ok - …` / `not ok - …` line per check (the sign-in ones start with
+# `sign-in:`) and `N passed, M failed`, and stops the emulator on exit. Nothing
+# leaves the machine: the Python process refuses every connection that is not
+# to loopback. Exits 0 only when nothing failed.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -148,6 +167,7 @@ note "emulator on $URL (pid $SERVER_PID), ready in $((SECONDS - t0))s"
 # ---------------------------------------------------------------------------
 set +e
 E2E_HOST=$URL E2E_ADMIN_TOKEN=$ADMIN_TOKEN E2E_USER_TOKEN=$USER_TOKEN \
+    E2E_DBSECRETS_BIN=$BIN E2E_WORK=$WORK \
     "$VENV/bin/python" "$SCRIPT_DIR/e2e-sdk.py"
 rc=$?
 set -e

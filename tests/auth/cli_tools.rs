@@ -342,3 +342,119 @@ fn an_az_that_yields_no_token_is_skipped() {
     assert!(!out.stdout.contains("az login"), "{}", out.stdout);
     assert!(!out.stderr.contains("az login"), "{}", out.stderr);
 }
+
+/// Settings that make no method usable (a lone client id) or only a Google
+/// one do not keep a signed-in databricks CLI from being tried: the official
+/// SDKs try it before the Google methods (issue 18, cross-checked against the
+/// Python SDK in scripts/e2e-sdk.sh). A method that can be used with the
+/// settings present still comes first, and then the CLI is not run at all.
+#[cfg(unix)]
+#[test]
+fn settings_that_configure_no_method_do_not_keep_the_databricks_cli_out() {
+    let bed = Bed::new();
+    let tools = Tools::new();
+    tools.script("databricks", CLI_OK);
+
+    // A lone client id: no oauth-m2m (no secret), not in a CI job.
+    let out = run(bed
+        .bare()
+        .env("PATH", tools.path())
+        .env("DATABRICKS_HOST", bed.url())
+        .env("DATABRICKS_CLIENT_ID", "sp-1234")
+        .args(["list-scopes"]));
+    out.success();
+    assert_eq!(auth_used(&bed), "Bearer cli-access-token-6b21");
+    assert_eq!(
+        tools.calls("databricks"),
+        [format!("auth token --host {}", bed.url())]
+    );
+
+    // A Google key: the CLI comes first; the key is not even read.
+    let describe = |extra: &[(&str, &str)]| {
+        let mut cmd = bed.bare();
+        sandbox(&mut cmd)
+            .env("PATH", tools.path())
+            .env("DATABRICKS_HOST", bed.url());
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        run(cmd.args(["auth", "describe", "-o", "json"]))
+    };
+    let note = |j: &serde_json::Value, name: &str| {
+        j["methods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let out = describe(&[("GOOGLE_CREDENTIALS", "{\"type\": \"service_account\"}")]);
+    out.success();
+    assert_eq!(out.json()["auth_method"], "databricks-cli");
+
+    // With a usable method's settings (GitHub Actions with a client id), that
+    // method is used and the CLI is not run.
+    let before = tools.calls("databricks").len();
+    let out = describe(&[
+        ("DATABRICKS_CLIENT_ID", "sp-1234"),
+        (
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            "http://127.0.0.1:9/idtoken?x=1",
+        ),
+        ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "gh-request-token-55e1"),
+    ]);
+    out.success();
+    let j = out.json();
+    assert_eq!(j["auth_method"], "github-oidc");
+    let cli = note(&j, "databricks-cli");
+    assert_eq!(cli["usable"], false);
+    assert_eq!(
+        cli["note"],
+        "not tried: github-oidc can be used, and comes first"
+    );
+    assert_eq!(tools.calls("databricks").len(), before);
+
+    // A token: pat, and the CLI is not run either.
+    let out = describe(&[("DATABRICKS_TOKEN", "dapi-pat-token-1234")]);
+    out.success();
+    let j = out.json();
+    assert_eq!(j["auth_method"], "pat");
+    assert_eq!(
+        note(&j, "databricks-cli")["note"],
+        "not tried: pat can be used, and comes first"
+    );
+    assert_eq!(tools.calls("databricks").len(), before);
+}
+
+/// On an Azure workspace, a signed-in az comes before a signed-in databricks
+/// CLI once settings of another method are present (as in the Python SDK),
+/// and after it when nothing else is set (the Go SDK's order).
+#[cfg(unix)]
+#[test]
+fn azure_cli_and_databricks_cli_both_signed_in() {
+    let bed = Bed::new();
+    let tools = Tools::new();
+    tools.script("databricks", CLI_OK);
+    tools.script(
+        "az",
+        r#"cat <<'JSON'
+{"accessToken":"az-access-token-e8f0","expiresOn":"2099-01-01 00:00:00.000000","expires_on":4070908800,"tokenType":"Bearer"}
+JSON"#,
+    );
+    let method = |extra: &[(&str, &str)]| {
+        let mut cmd = bed.bare();
+        sandbox(&mut cmd)
+            .env("PATH", tools.path())
+            .env("DATABRICKS_HOST", "https://adb-1.2.azuredatabricks.net");
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        let out = run(cmd.args(["auth", "describe", "-o", "json"]));
+        out.success();
+        out.json()["auth_method"].as_str().unwrap().to_string()
+    };
+    assert_eq!(method(&[]), "databricks-cli");
+    assert_eq!(method(&[("DATABRICKS_CLIENT_ID", "sp-1234")]), "azure-cli");
+    assert_eq!(method(&[("ARM_CLIENT_ID", "arm-app-1")]), "azure-cli");
+}

@@ -20,8 +20,8 @@ pub const METHOD: Method = Method {
     needs: "a host or a profile, and the databricks CLI (on PATH, or DATABRICKS_CLI_PATH)",
     configured: |c| c.get("host").is_some() || c.profile_name().is_some(),
     usable: |c| {
-        if !c.methods_present().is_empty() {
-            return Err("not tried: settings of another method are present".into());
+        if let Some(first) = tried_first(c) {
+            return Err(format!("not tried: {first} can be used, and comes first"));
         }
         if c.get("databricks_cli_path").is_none() && program(c).is_none() {
             return Err("the databricks CLI is not on PATH".into());
@@ -33,6 +33,32 @@ pub const METHOD: Method = Method {
     },
     build: |c| Ok(Box::new(Cached::new(DatabricksCli::from_config(c)))),
 };
+
+/// The method the chain uses instead of the CLI, if any. The Python SDK tries
+/// the CLI after every method that needs settings except the Google ones, so a
+/// usable method whose settings are present comes first, wherever it is in
+/// [`CHAIN`](super::CHAIN); settings that make no method usable (a lone client
+/// id) or only a Google one do not keep the CLI from being tried, as in the
+/// SDK. `azure-cli` needs no setting: with none at all the CLI comes before it
+/// (the Go SDK's and the spec's order); when other settings are present,
+/// `azure-cli` comes first, as in the Python SDK.
+fn tried_first(c: &Config) -> Option<&'static str> {
+    let usable = |m: &super::Method| (m.configured)(c) && (m.usable)(c).is_ok();
+    let not_after = [
+        "databricks-cli",
+        "azure-cli",
+        "google-credentials",
+        "google-id",
+    ];
+    if let Some(m) = super::CHAIN
+        .iter()
+        .find(|m| !not_after.contains(&m.name) && usable(m))
+    {
+        return Some(m.name);
+    }
+    let azure_cli = super::method("azure-cli").expect("azure-cli is in the chain");
+    (!c.methods_present().is_empty() && usable(azure_cli)).then_some(azure_cli.name)
+}
 
 /// The CLI to run: DATABRICKS_CLI_PATH, else `databricks` on PATH.
 fn program(c: &Config) -> Option<PathBuf> {

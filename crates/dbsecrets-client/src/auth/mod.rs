@@ -432,7 +432,8 @@ mod tests {
             0,
         );
         assert_eq!(chosen(&c3), "databricks-cli");
-        // The databricks CLI is not tried when another method's settings are present.
+        // With settings of another method present (a client id), azure-cli
+        // comes before the databricks CLI, as in the Python SDK.
         let mut c2 = cfg(&[
             ("host", "https://adb-5.6.azuredatabricks.net"),
             ("client_id", "c"),
