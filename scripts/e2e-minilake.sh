@@ -22,6 +22,8 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 # shellcheck source=scripts/lib-wait-port.sh
 . "$SCRIPT_DIR/lib-wait-port.sh"
+# shellcheck source=scripts/lib-venv.sh
+. "$SCRIPT_DIR/lib-venv.sh"
 
 MINILAKE_VERSION=1.9.0
 VENV=${E2E_VENV:-$ROOT/.venv-e2e}
@@ -58,31 +60,8 @@ note "binary: $BIN"
 # ---------------------------------------------------------------------------
 # 2. minilake, pinned, in a project-local virtualenv
 # ---------------------------------------------------------------------------
-venv_ok() {
-    [[ -x $VENV/bin/python && -x $VENV/bin/minilake ]] &&
-        "$VENV/bin/python" -c 'import sys, importlib.metadata as m
-sys.exit(m.version("minilake") != sys.argv[1])' "$MINILAKE_VERSION" 2>/dev/null
-}
-
-if venv_ok; then
-    note "reusing $VENV (minilake $MINILAKE_VERSION)"
-else
-    note "installing minilake==$MINILAKE_VERSION into $VENV"
-    t0=$SECONDS
-    install_log=$(mktemp "${TMPDIR:-/tmp}/dbsecrets-e2e-install.XXXXXX")
-    rm -rf "$VENV"
-    if ! {
-        "$PYTHON" -m venv "$VENV" &&
-            "$VENV/bin/python" -m pip install --quiet --no-input --disable-pip-version-check \
-                "minilake==$MINILAKE_VERSION"
-    } >"$install_log" 2>&1 || ! venv_ok; then
-        tail -n 30 "$install_log" >&2
-        rm -rf "$VENV" "$install_log"
-        die "could not install minilake==$MINILAKE_VERSION into $VENV (needs '$PYTHON -m venv' and access to PyPI)"
-    fi
-    rm -f "$install_log"
-    note "installed in $((SECONDS - t0))s"
-fi
+ensure_pinned_venv "$VENV" "$PYTHON" minilake "$MINILAKE_VERSION"
+[[ -x $VENV/bin/minilake ]] || die "$VENV has minilake but no minilake command: remove it and run again"
 VPY=$VENV/bin/python
 
 # ---------------------------------------------------------------------------

@@ -43,6 +43,8 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 # shellcheck source=scripts/lib-wait-port.sh
 . "$SCRIPT_DIR/lib-wait-port.sh"
+# shellcheck source=scripts/lib-venv.sh
+. "$SCRIPT_DIR/lib-venv.sh"
 
 SDK_VERSION=0.162.0
 VENV=${E2E_SDK_VENV:-$ROOT/.venv-sdk}
@@ -71,33 +73,7 @@ note "binary: $BIN"
 # ---------------------------------------------------------------------------
 # 2. The SDK, pinned, in a project-local virtualenv
 # ---------------------------------------------------------------------------
-venv_ok() {
-    [[ -x $VENV/bin/python ]] &&
-        "$VENV/bin/python" -c 'import sys, importlib.metadata as m
-sys.exit(m.version("databricks-sdk") != sys.argv[1])' "$SDK_VERSION" 2>/dev/null
-}
-
-if venv_ok; then
-    note "reusing $VENV (databricks-sdk $SDK_VERSION)"
-else
-    note "installing databricks-sdk==$SDK_VERSION into $VENV"
-    t0=$SECONDS
-    install_log=$(mktemp "${TMPDIR:-/tmp}/dbsecrets-e2e-sdk-install.XXXXXX")
-    rm -rf "$VENV"
-    if ! {
-        "$PYTHON" -m venv "$VENV" &&
-            "$VENV/bin/python" -m pip install --quiet --no-input --disable-pip-version-check \
-                "databricks-sdk==$SDK_VERSION"
-    } >"$install_log" 2>&1 || ! venv_ok; then
-        tail -n 30 "$install_log" >&2
-        rm -rf "$VENV" "$install_log"
-        die "could not install databricks-sdk==$SDK_VERSION into $VENV (needs '$PYTHON -m venv' and access to PyPI)"
-    fi
-    rm -f "$install_log"
-    note "installed in $((SECONDS - t0))s"
-fi
-# Keep the virtualenv out of git without touching the repository's .gitignore.
-[[ -f $VENV/.gitignore ]] || printf '*\n' >"$VENV/.gitignore"
+ensure_pinned_venv "$VENV" "$PYTHON" databricks-sdk "$SDK_VERSION"
 
 # ---------------------------------------------------------------------------
 # 3. The emulator, on 127.0.0.1 and a free port
