@@ -5,6 +5,8 @@
 
 #[path = "../../../crates/dbsecrets-emulator/tests/emulator/common/answers.rs"]
 mod answers;
+// Tests that use these run on Unix only (they send signals).
+#[allow(unused_imports)]
 pub use answers::*;
 
 pub const TOKEN: &str = "Bearer dapi-test-token";
